@@ -1,0 +1,1 @@
+"""Small helpers every process shares: identity numbers, masking, PIN hashing."""

@@ -1,0 +1,38 @@
+"""The small vocabulary of `custom` JSON that Rasa replies carry to the kiosk.
+
+Text cannot say "show the keypad" or "show this amount very large", so replies add a
+`{"kiosk": {...}}` object. Actions build it with `directive`; the kiosk reads it back with
+the same names, so the two sides cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+KEY = "kiosk"
+
+# What the kiosk should collect next (also picks the speech recogniser's mode).
+INPUT = "input"
+INPUT_ID_NUMBER = "id_number"
+INPUT_PHONE = "phone"
+INPUT_CASE_NUMBER = "case_number"
+INPUT_CHOICE = "choice"
+INPUT_YES_NO = "yes_no"
+INPUT_FREE_SPEECH = "free_speech"
+INPUTS = {INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER, INPUT_CHOICE, INPUT_YES_NO,
+          INPUT_FREE_SPEECH}
+
+SCREEN = "screen"  # "home" returns to the service tiles
+RESULT = "result"  # {"title": str, "value": str, "note": str}
+HELP_REQUESTED = "help_requested"
+END_SESSION = "end_session"
+
+
+def directive(**fields: Any) -> Dict[str, Any]:
+    """The `json_message` an action passes to `dispatcher.utter_message`."""
+    unknown = set(fields) - {INPUT, SCREEN, RESULT, HELP_REQUESTED, END_SESSION}
+    if unknown:
+        raise ValueError(f"unknown kiosk directive fields: {sorted(unknown)}")
+    if INPUT in fields and fields[INPUT] not in INPUTS:
+        raise ValueError(f"unknown kiosk input {fields[INPUT]!r}")
+    return {KEY: fields}

@@ -1,0 +1,194 @@
+"""The one validated place where settings come from.
+
+Defaults live in `config/kiosk.yaml` and run the embedded set-up. A centre layers its own
+file on top (named by ELDER_CONFIG); secrets are read from the environment variables the
+settings name, never from a file in the repository. Every process of the kiosk loads the
+same settings this way, so the supervisor and its children always agree on ports.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, Field, root_validator, validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS_FILE = REPO_ROOT / "config" / "kiosk.yaml"
+OVERRIDE_ENV = "ELDER_CONFIG"
+
+
+class _Frozen(BaseModel):
+    class Config:
+        allow_mutation = False
+        extra = "forbid"
+
+
+class KioskSettings(_Frozen):
+    kiosk_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    centre_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    text_scales: List[float]
+    text_scale_index: int = 0
+    idle_seconds: int = Field(..., ge=30, le=3600)
+    idle_countdown_seconds: int = Field(..., ge=30, le=600)
+    fullscreen: bool = False
+    window_width: int = Field(..., ge=640)
+    window_height: int = Field(..., ge=480)
+    staff_pin_hash: str
+
+    @validator("text_scales")
+    def _three_steps_largest_half_again(cls, scales: List[float]) -> List[float]:
+        # ACCESSIBILITY.md: at least three steps, the largest >= 1.5 x standard.
+        if len(scales) < 3 or scales != sorted(scales) or scales[0] != 1.0 or scales[-1] < 1.5:
+            raise ValueError("need >= 3 ascending steps starting at 1.0 and reaching >= 1.5")
+        return scales
+
+    @root_validator(skip_on_failure=True)
+    def _index_in_range(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not 0 <= values["text_scale_index"] < len(values["text_scales"]):
+            raise ValueError("text_scale_index must point into text_scales")
+        return values
+
+
+class SpeechSettings(_Frozen):
+    vosk_model_dir: str
+    rate_cpm: int
+    rate_min_cpm: int = Field(..., ge=100)
+    rate_max_cpm: int = Field(..., le=320)
+    rate_step_cpm: int = Field(..., ge=5)
+    volume: float = Field(..., ge=0.1, le=1.0)
+    voice: str = "cmn"
+
+    @root_validator(skip_on_failure=True)
+    def _rate_within_bounds(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not values["rate_min_cpm"] <= values["rate_cpm"] <= values["rate_max_cpm"]:
+            raise ValueError("rate_cpm must lie between rate_min_cpm and rate_max_cpm")
+        return values
+
+
+class DialogueSettings(_Frozen):
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = Field(..., ge=1, le=65535)
+    action_port: int = Field(..., ge=1, le=65535)
+    rasa_url: Optional[str] = None
+    auth_token_env: str
+    project_dir: str
+    models_dir: str
+    request_timeout_seconds: float = Field(..., gt=0)
+
+    @property
+    def base_url(self) -> str:
+        return (self.rasa_url or f"http://{self.rasa_host}:{self.rasa_port}").rstrip("/")
+
+    @property
+    def embedded(self) -> bool:
+        """True when this kiosk runs its own Rasa and action server."""
+        return self.rasa_url is None
+
+
+class PortalSettings(_Frozen):
+    mode: Literal["sandbox", "remote"]
+    base_url: Optional[str] = None
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(..., ge=1, le=65535)
+    api_key_env: str
+    connect_timeout_seconds: float = Field(..., gt=0)
+    read_timeout_seconds: float = Field(..., gt=0)
+    retries: int = Field(..., ge=0, le=10)
+    backoff_seconds: float = Field(..., ge=0)
+
+    @root_validator(skip_on_failure=True)
+    def _remote_needs_url(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values["mode"] == "remote" and not values.get("base_url"):
+            raise ValueError("portal.mode 'remote' needs portal.base_url")
+        return values
+
+    @property
+    def url(self) -> str:
+        if self.mode == "remote":
+            return str(self.base_url).rstrip("/")
+        return f"http://{self.sandbox_host}:{self.sandbox_port}"
+
+
+class PathSettings(_Frozen):
+    data_dir: str
+    log_dir: str
+
+
+class SupervisorSettings(_Frozen):
+    health_timeout_seconds: float = Field(..., gt=0)
+    restart_backoff_seconds: List[float]
+
+
+class Settings(_Frozen):
+    kiosk: KioskSettings
+    speech: SpeechSettings
+    dialogue: DialogueSettings
+    portal: PortalSettings
+    paths: PathSettings
+    supervisor: SupervisorSettings
+
+    def path(self, relative: str) -> Path:
+        """Resolve a configured path against the repository root (absolute paths pass through)."""
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else REPO_ROOT / candidate
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path(self.paths.data_dir)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.path(self.paths.log_dir)
+
+
+class ConfigError(RuntimeError):
+    """Settings that cannot run; the message names the file and the key."""
+
+
+def _merge(base: Dict[str, Any], override: Dict[str, Any]) -> Dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read settings file {path}: {error}") from error
+    if not isinstance(content, dict):
+        raise ConfigError(f"settings file {path} must hold a mapping at the top")
+    return content
+
+
+def load_settings(override_file: Optional[str] = None) -> Settings:
+    """Defaults, then the centre's file (argument or ELDER_CONFIG), validated as a whole."""
+    raw = _read_yaml(DEFAULTS_FILE)
+    override_path = override_file or os.environ.get(OVERRIDE_ENV)
+    if override_path:
+        raw = _merge(raw, _read_yaml(Path(override_path)))
+    try:
+        return Settings.parse_obj(raw)
+    except ValueError as error:
+        source = override_path or DEFAULTS_FILE
+        raise ConfigError(f"invalid settings ({source}):\n{error}") from error
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for this process, loaded once."""
+    return load_settings()
+
+
+def secret(env_name: str) -> Optional[str]:
+    """A credential from the environment; empty counts as missing."""
+    value = os.environ.get(env_name, "").strip()
+    return value or None

@@ -1,0 +1,104 @@
+"""The Kivy application: builds the screens from the registry and wires state, session and
+controller together. Import only after `kiosk.environment.prepare()` has configured Kivy.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty
+from kivy.uix.screenmanager import NoTransition
+
+from config import Settings, secret
+from config.settings import REPO_ROOT
+from kiosk import fonts
+from kiosk.controller import KioskController
+from kiosk.dialogue_client import DialogueClient
+from kiosk.help_queue import HelpQueue
+from kiosk.screens import SCREENS
+from kiosk.session import KioskSession, SessionListener, Speaker
+from kiosk.speech.tts import speaker_from_settings
+from kiosk.state import KioskState
+from kiosk.widgets.chrome import IdleOverlay, KioskRoot, WaitingOverlay
+
+KV_FOLDERS = ("kiosk/widgets", "kiosk/screens")
+
+
+def load_kv_files() -> None:
+    """Each widget or screen module has a same-named .kv file; load them all once."""
+    for folder in KV_FOLDERS:
+        for kv_file in sorted((REPO_ROOT / folder).glob("*.kv")):
+            if str(kv_file) not in Builder.files:
+                Builder.load_file(str(kv_file))
+
+
+def on_ui_thread(call) -> None:
+    Clock.schedule_once(lambda _dt: call(), 0)
+
+
+class KioskApp(App):
+    state = ObjectProperty(None)
+
+    def __init__(self, settings: Settings, dialogue: Optional[DialogueClient] = None,
+                 speaker: Optional[Speaker] = None, help_queue: Optional[HelpQueue] = None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.title = "长者服务助手"
+        self.settings = settings
+        self.dialogue = dialogue or DialogueClient(
+            settings.dialogue.base_url, settings.kiosk.kiosk_id,
+            settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
+        self.speaker = speaker or speaker_from_settings(settings)
+        self.help_queue = help_queue or HelpQueue(settings.data_dir / "help-requests.sqlite3")
+        self.controller: Optional[KioskController] = None
+        self._overlays = {}
+
+    def build(self):
+        kiosk = self.settings.kiosk
+        self.state = KioskState(font_scale=kiosk.text_scales[kiosk.text_scale_index],
+                                scale_index=kiosk.text_scale_index)
+        fonts.register(self.settings.data_dir)
+        load_kv_files()
+        listener = SessionListener()
+        session = KioskSession(self.dialogue, self.speaker, self.help_queue, kiosk.kiosk_id,
+                               deliver=on_ui_thread, listener=listener)
+        root = KioskRoot()
+        screens = root.ids.screens
+        screens.transition = NoTransition()  # no animation: nothing moves that was not asked for
+        self.controller = KioskController(self.state, screens, session, kiosk.text_scales,
+                                          kiosk.idle_seconds, kiosk.idle_countdown_seconds)
+        listener.on_reply = self.controller.on_reply
+        listener.on_waiting = self.controller.on_waiting
+        listener.on_wiped = self.controller.on_wiped
+        for name, screen_class in SCREENS.items():
+            screens.add_widget(screen_class(name=name))
+        screens.current = "home"
+        self._overlays = {"waiting": WaitingOverlay(), "idle": IdleOverlay()}
+        self.state.bind(waiting=lambda _s, on: self._overlay("waiting", on),
+                        idle_seconds_left=lambda _s, left: self._overlay("idle", left > 0))
+        Window.bind(on_touch_down=lambda *_args: self.controller.touched())
+        Clock.schedule_interval(self.controller.tick, 1)
+        return root
+
+    def _overlay(self, name: str, show: bool) -> None:
+        overlay = self._overlays[name]
+        stage = self.root.ids.stage
+        if show and overlay.parent is None:
+            stage.add_widget(overlay)
+        elif not show and overlay.parent is not None:
+            stage.remove_widget(overlay)
+
+    def on_start(self) -> None:
+        self.speaker.speak(self.root.ids.screens.get_screen("home").ids.greeting.text)
+
+    def on_stop(self) -> None:
+        if self.controller is not None:
+            self.controller.session.end()
+            self.controller.session.close()
+        close = getattr(self.speaker, "close", None)
+        if close:
+            close()

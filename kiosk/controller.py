@@ -1,0 +1,204 @@
+"""What every tap and every reply does: the one place that decides which screen comes next.
+
+Screens only call these methods and show `KioskState`; the session talks to Rasa. The
+controller maps a reply to a screen (keypad when Rasa asks for a number, result when it
+sends one, home when it says so, conversation otherwise), runs the idle timer, and keeps
+the text size.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable, List, Optional, Protocol, Sequence
+
+from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE
+from kiosk.dialogue_client import Reply
+from kiosk.number_entry import NumberEntry
+from kiosk.screens.home import GREETING
+from kiosk.session import KioskSession
+from kiosk.state import KioskState
+
+logger = logging.getLogger(__name__)
+
+KEYPAD_INPUTS = {INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER}
+IDLE_WARNING = "您还在吗？还要继续，请点“我还在”。"
+NOTHING_BEFORE = "这里就是首页。请点一下您要办的事。"
+SCALE_NAMES = ["标准", "大", "特大"]
+
+
+class ScreenSwitcher(Protocol):
+    current: str
+
+
+class KioskController:
+    def __init__(self, state: KioskState, screens: ScreenSwitcher, session: KioskSession,
+                 text_scales: Sequence[float], idle_seconds: float, countdown_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.state = state
+        self.screens = screens
+        self.session = session
+        self.text_scales: List[float] = list(text_scales)
+        self.idle_seconds = idle_seconds
+        self.countdown_seconds = countdown_seconds
+        self.clock = clock
+        self.entry: Optional[NumberEntry] = None
+        self.last_activity = clock()
+        self.in_errand = False
+
+    # -- taps ------------------------------------------------------------------------
+
+    def tile(self, payload: str, title: str) -> None:
+        self.touched()
+        self.in_errand = True
+        self.session.say(payload, title)
+
+    def choose(self, payload: str, title: str) -> None:
+        self.touched()
+        self.state.resident_text = title
+        self.session.say(payload, title)
+
+    def say_text(self, text: str) -> None:
+        """Recognised speech (or typed text): the same path as a tap."""
+        self.touched()
+        self.in_errand = True
+        self.state.resident_text = text
+        self.session.say(text)
+
+    def key(self, key: str) -> None:
+        self.touched()
+        if self.entry is not None and self.entry.press(key):
+            self._show_entry()
+
+    def delete(self) -> None:
+        self.touched()
+        if self.entry is not None:
+            self.entry.delete()
+            self._show_entry()
+
+    def clear(self) -> None:
+        self.touched()
+        if self.entry is not None:
+            self.entry.clear()
+            self._show_entry()
+
+    def confirm(self) -> None:
+        self.touched()
+        if self.entry is None or not self.entry.is_valid:
+            return
+        entity = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number",
+                  INPUT_CASE_NUMBER: "case_number"}[self.entry.kind]
+        masked = self.entry.masked()
+        self.session.say(f'/inform{{"{entity}": "{self.entry.value}"}}', masked)
+        self.state.resident_text = masked
+        self.entry = None
+        self.state.entry_display = ""
+
+    def home(self) -> None:
+        """Home wipes the visit: screen, conversation, and Rasa's copy of it."""
+        self.touched()
+        self.session.end()
+
+    def back(self) -> None:
+        self.touched()
+        if self.screens.current == "home":
+            self._say_locally(NOTHING_BEFORE)
+            return
+        self.session.say("/go_back", "返回")
+
+    def repeat(self) -> None:
+        self.touched()
+        if self.session.last_reply is None:
+            self._say_locally(self.state.assistant_text or GREETING)
+        else:
+            self.session.repeat()
+
+    def bigger_text(self) -> None:
+        """字大一点 steps through the sizes and wraps round to the standard size."""
+        self.touched()
+        self.state.scale_index = (self.state.scale_index + 1) % len(self.text_scales)
+        self.state.font_scale = self.text_scales[self.state.scale_index]
+        self._say_locally(f"好的，现在是{SCALE_NAMES[min(self.state.scale_index, 2)]}字。")
+
+    def help(self) -> None:
+        self.touched()
+        self.state.help_coming = True
+        self.session.request_help()
+
+    def still_here(self) -> None:
+        self.touched()
+
+    # -- replies (called on the UI thread) ---------------------------------------------
+
+    def on_reply(self, reply: Reply) -> None:
+        self.touched()
+        texts = list(reply.texts)
+        if reply.help_requested:
+            self.state.help_coming = True
+        self.state.choices = [(b.title, b.payload) for b in reply.buttons]
+        if reply.input_kind in KEYPAD_INPUTS:
+            self.entry = NumberEntry(reply.input_kind)
+            self.state.entry_prompt = texts[-1] if texts else ""
+            self.state.earlier_text = "".join(texts[:-1])
+            self._show_entry()
+            self.screens.current = "keypad"
+        elif reply.result:
+            self.state.result = dict(reply.result)
+            self.state.result_text = "".join(texts)
+            self.screens.current = "result"
+        elif reply.goes_home and not reply.buttons:
+            self.state.assistant_text = "".join(texts)
+            self.in_errand = False
+            self.screens.current = "home"
+        else:
+            self.state.earlier_text = "".join(texts[:-1])
+            self.state.assistant_text = texts[-1] if texts else ""
+            self.screens.current = "conversation"
+
+    def on_waiting(self, waiting: bool) -> None:
+        self.state.waiting = waiting
+
+    def on_wiped(self) -> None:
+        """The session ended: nothing of the visit stays on the screen."""
+        self.entry = None
+        self.in_errand = False
+        self.state.clear_conversation()
+        self.state.idle_seconds_left = 0
+        self.screens.current = "home"
+
+    # -- idle ------------------------------------------------------------------------
+
+    def touched(self) -> None:
+        self.last_activity = self.clock()
+        self.state.idle_seconds_left = 0
+
+    def tick(self, _dt: float = 0) -> None:
+        """Called every second: warn, count down, then wipe. Only while a visit is under way."""
+        visit_under_way = self.in_errand or self.session.last_reply is not None or self.state.help_coming
+        if not visit_under_way:
+            return
+        idle_for = self.clock() - self.last_activity
+        if idle_for < self.idle_seconds:
+            return
+        left = int(round(self.idle_seconds + self.countdown_seconds - idle_for))
+        if self.state.idle_seconds_left == 0 and left > 0:
+            self._say_locally(IDLE_WARNING)
+        if left <= 0:
+            logger.info("idle timeout: session wiped")
+            self.session.end()
+            return
+        self.state.idle_seconds_left = left
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _show_entry(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        self.state.entry_display = entry.grouped()
+        self.state.entry_ok = entry.is_valid
+        self.state.entry_problem = entry.problem
+        self.state.entry_accepts_x = entry.accepts_x
+
+    def _say_locally(self, text: str) -> None:
+        self.session.speaker.speak(text)

@@ -1,0 +1,19 @@
+"""Screen registry: name -> class. The app fills its ScreenManager from this table."""
+
+from __future__ import annotations
+
+from typing import Dict, Type
+
+from kivy.uix.screenmanager import Screen
+
+from kiosk.screens.conversation import ConversationScreen
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.keypad import KeypadScreen
+from kiosk.screens.result import ResultScreen
+
+SCREENS: Dict[str, Type[Screen]] = {
+    "home": HomeScreen,
+    "conversation": ConversationScreen,
+    "keypad": KeypadScreen,
+    "result": ResultScreen,
+}

@@ -1,0 +1,28 @@
+"""Keypad for identity, phone and case numbers: big keys, grouped digits, 确认 only when valid."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.uix.screenmanager import Screen
+
+from kiosk import theme
+from kiosk.widgets.buttons import KeyButton
+
+KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "删除"]
+
+
+class KeypadScreen(Screen):
+    def on_kv_post(self, base_widget) -> None:
+        app = App.get_running_app()
+        for key in KEYS:
+            button = KeyButton(text=key, payload=key)
+            if key == "删除":
+                button.colour = list(theme.TILE_COLOURS["hotline_report"])
+                button.label_size = theme.TITLE
+                button.bind(on_release=lambda _b: app.controller.delete())
+            else:
+                button.bind(on_release=lambda b: app.controller.key(b.payload))
+            if key == "X":
+                app.state.bind(entry_accepts_x=lambda _s, ok, b=button: setattr(b, "disabled", not ok))
+                button.disabled = True
+            self.ids.key_grid.add_widget(button)

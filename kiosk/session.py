@@ -1,0 +1,162 @@
+"""One resident's visit, independent of how it is shown (Kivy window or terminal).
+
+Talking to Rasa happens on one worker thread, in order, so the window never waits on the
+network; results come back through `deliver`, which the window maps to Kivy's clock. A
+call slower than half a second gets a calm spoken "please wait". Ending the session wipes
+the conversation here and in Rasa.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Tuple
+
+from common.masking import redact
+from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
+from kiosk.help_queue import HelpQueue
+
+logger = logging.getLogger(__name__)
+
+WAITING_TEXT = "正在为您查询，请稍等。"
+UNAVAILABLE_TEXT = "对不起，系统暂时连不上。请您稍后再试，或者点“找人帮忙”。"
+HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
+
+
+class Speaker:
+    """What the session needs from a voice (kiosk.speech.tts implements it)."""
+
+    def speak(self, text: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass
+class SessionListener:
+    """Callbacks the front end provides; all are called through `deliver`."""
+
+    on_reply: Callable[[Reply], None] = lambda reply: None
+    on_waiting: Callable[[bool], None] = lambda waiting: None
+    on_wiped: Callable[[], None] = lambda: None
+    on_help: Callable[[], None] = lambda: None
+
+
+@dataclass
+class Transcript:
+    """The visit's lines, masked, in memory only: for the volunteer's view of the step."""
+
+    lines: List[Tuple[str, str]] = field(default_factory=list)
+
+    def add(self, who: str, text: str) -> None:
+        self.lines.append((who, redact(text)))
+        del self.lines[:-20]
+
+    def clear(self) -> None:
+        self.lines.clear()
+
+
+class KioskSession:
+    def __init__(
+        self,
+        dialogue: DialogueClient,
+        speaker: Speaker,
+        help_queue: HelpQueue,
+        kiosk_id: str,
+        deliver: Callable[[Callable[[], None]], None],
+        listener: Optional[SessionListener] = None,
+        wait_notice_seconds: float = 0.5,
+    ) -> None:
+        self.dialogue = dialogue
+        self.speaker = speaker
+        self.help_queue = help_queue
+        self.kiosk_id = kiosk_id
+        self.deliver = deliver
+        self.listener = listener or SessionListener()
+        self.wait_notice_seconds = wait_notice_seconds
+        self.transcript = Transcript()
+        self.last_reply: Optional[Reply] = None
+        self.step = "home"
+        self._outgoing: queue.Queue[Optional[Tuple[str, str]]] = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="dialogue", daemon=True)
+        self._worker.start()
+
+    # -- what the resident does -------------------------------------------------------
+
+    def say(self, message: str, shown_as: Optional[str] = None) -> None:
+        """Send a tap's payload or the words spoken; `shown_as` is the readable form."""
+        self.transcript.add("resident", shown_as or message)
+        self._outgoing.put((message, shown_as or message))
+
+    def repeat(self) -> None:
+        if self.last_reply is not None:
+            self.speaker.speak(self.last_reply.text)
+
+    def request_help(self) -> None:
+        self.help_queue.raise_request(self.kiosk_id, self.step)
+        self.speaker.speak(HELP_TEXT)
+        self.listener.on_help()
+
+    def end(self, stop_speech: bool = True) -> None:
+        """Home button, goodbye or idle timeout: forget everything about this visit."""
+        if stop_speech:
+            self.speaker.stop()
+        self.transcript.clear()
+        self.last_reply = None
+        self.step = "home"
+        self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
+        self.listener.on_wiped()
+
+    def close(self) -> None:
+        self._outgoing.put(("", ""))  # sentinel with empty message stops the worker
+        self._worker.join(timeout=5)
+
+    # -- the worker thread -----------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            item = self._outgoing.get()
+            if item is None:
+                self.dialogue.end_session()
+                continue
+            message, _shown = item
+            if not message:
+                return
+            self._exchange(message)
+
+    def _exchange(self, message: str) -> None:
+        done = threading.Event()
+        timer = threading.Timer(self.wait_notice_seconds, self._notice_wait, args=(done,))
+        timer.daemon = True
+        timer.start()
+        try:
+            reply = self.dialogue.send(message)
+        except DialogueUnavailable:
+            reply = Reply(texts=(UNAVAILABLE_TEXT,))
+        finally:
+            done.set()
+            timer.cancel()
+        self.deliver(lambda: self._show(reply))
+
+    def _notice_wait(self, done: threading.Event) -> None:
+        if not done.is_set():
+            self.deliver(lambda: self._waiting())
+
+    def _waiting(self) -> None:
+        self.speaker.speak(WAITING_TEXT)
+        self.listener.on_waiting(True)
+
+    def _show(self, reply: Reply) -> None:
+        self.listener.on_waiting(False)
+        self.last_reply = reply
+        self.transcript.add("kiosk", reply.text)
+        if reply.input_kind:
+            self.step = reply.input_kind
+        if reply.text:
+            self.speaker.speak(reply.text)
+        if reply.help_requested:
+            self.help_queue.raise_request(self.kiosk_id, self.step)
+        self.listener.on_reply(reply)
+        if reply.ends_session:
+            self.end(stop_speech=False)  # let the farewell finish

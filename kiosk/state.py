@@ -1,0 +1,59 @@
+"""Everything the screens show, as Kivy properties, so the kv files simply bind to it.
+
+Nothing here decides anything; the controller writes, the screens read.
+"""
+
+from __future__ import annotations
+
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    StringProperty,
+)
+
+
+class KioskState(EventDispatcher):
+    font_scale = NumericProperty(1.0)
+    scale_index = NumericProperty(0)
+
+    # Conversation: the newest assistant words are shown largest.
+    assistant_text = StringProperty("")
+    earlier_text = StringProperty("")
+    resident_text = StringProperty("")
+    choices = ListProperty([])  # [(title, payload), ...]
+    page = NumericProperty(0)
+    page_count = NumericProperty(1)
+
+    # Keypad.
+    entry_prompt = StringProperty("")
+    entry_display = StringProperty("")
+    entry_ok = BooleanProperty(False)
+    entry_problem = StringProperty("")
+    entry_accepts_x = BooleanProperty(False)
+
+    # Result.
+    result = DictProperty({})
+    result_text = StringProperty("")
+
+    # Overlays and banners.
+    waiting = BooleanProperty(False)
+    help_coming = BooleanProperty(False)
+    idle_seconds_left = NumericProperty(0)
+    notice = StringProperty("")  # one calm line under the top bar (e.g. no microphone)
+
+    def clear_conversation(self) -> None:
+        self.assistant_text = ""
+        self.earlier_text = ""
+        self.resident_text = ""
+        self.choices = []
+        self.result = {}
+        self.result_text = ""
+        self.entry_display = ""
+        self.entry_problem = ""
+        self.entry_ok = False
+        self.help_coming = False
+        self.page = 0
+        self.page_count = 1

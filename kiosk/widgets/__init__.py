@@ -1,0 +1,1 @@
+"""Reusable widgets; each module has a same-named .kv file with its layout."""

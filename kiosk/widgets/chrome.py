@@ -1,0 +1,51 @@
+"""What surrounds every screen: the title bar, the five-button bar, and the overlays."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kivy.clock import Clock
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+
+WEEKDAYS = "一二三四五六日"
+
+
+class TopBar(BoxLayout):
+    """Title and today's date and time: older residents like to see both."""
+
+    clock_text = StringProperty("")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._tick(0)
+        Clock.schedule_interval(self._tick, 20)
+
+    def _tick(self, _dt: float) -> None:
+        now = datetime.now()
+        self.clock_text = f"{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}  {now:%H:%M}"
+
+
+class NavBar(BoxLayout):
+    """首页, 返回, 再听一遍, 字大一点, 找人帮忙: the same place on every screen."""
+
+
+class Overlay(FloatLayout):
+    """A full-screen layer above the screens; it takes every touch while shown."""
+
+    def on_touch_down(self, touch):
+        super().on_touch_down(touch)
+        return True
+
+
+class WaitingOverlay(Overlay):
+    pass
+
+
+class IdleOverlay(Overlay):
+    pass
+
+
+class KioskRoot(BoxLayout):
+    pass

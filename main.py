@@ -1,0 +1,133 @@
+"""Elder Service Assistant (长者服务助手): one entry point, one subcommand per process.
+
+    python main.py run              supervisor: sandbox, action server, Rasa, then the kiosk
+    python main.py kiosk            the Kivy window only (services already running)
+    python main.py console          the same conversation in a terminal
+    python main.py portal-sandbox   the fictional portal [--reset]
+    python main.py action-server    Rasa custom actions
+    python main.py rasa-server      Rasa with the trained model
+    python main.py train            train the Rasa model if nlu/ changed
+    python main.py models install   install the Vosk speech model [--from FILE]
+    python main.py hash-pin         hash a staff PIN for the settings file
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, List, Optional
+
+
+def _run(args: argparse.Namespace) -> int:
+    from runtime.supervisor import run_all
+
+    return run_all(kiosk=not args.no_kiosk)
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from kiosk.main import run_kiosk
+
+    return run_kiosk()
+
+
+def _console(args: argparse.Namespace) -> int:
+    from kiosk.console import run_console
+
+    return run_console(speak=not args.mute)
+
+
+def _portal_sandbox(args: argparse.Namespace) -> int:
+    from portal.sandbox.server import serve
+
+    serve(_settings("portal-sandbox"), reset=args.reset)
+    return 0
+
+
+def _action_server(args: argparse.Namespace) -> int:
+    from runtime.services import serve_actions
+
+    return serve_actions(_settings("action-server"))
+
+
+def _rasa_server(args: argparse.Namespace) -> int:
+    from runtime.services import serve_rasa
+
+    return serve_rasa(_settings("rasa-server"))
+
+
+def _train(args: argparse.Namespace) -> int:
+    from runtime.training import train_if_changed
+
+    return train_if_changed(_settings("train"), force=args.force)
+
+
+def _models(args: argparse.Namespace) -> int:
+    from kiosk.speech.model_install import install_model
+
+    return install_model(_settings("models"), archive=args.archive)
+
+
+def _hash_pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from common.pin import hash_pin
+
+    pin = args.pin or getpass.getpass("PIN: ")
+    print(hash_pin(pin))
+    return 0
+
+
+def _settings(process: str):
+    from config import get_settings
+    from runtime.logs import setup_logging
+
+    settings = get_settings()
+    setup_logging(settings, process)
+    return settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str):
+        sub = commands.add_parser(name, help=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("run", _run, "start everything").add_argument(
+        "--no-kiosk", action="store_true", help="services only, no window or console")
+    command("kiosk", _kiosk, "the kiosk window")
+    command("console", _console, "the conversation in a terminal").add_argument(
+        "--mute", action="store_true", help="do not speak replies")
+    command("portal-sandbox", _portal_sandbox, "the fictional portal").add_argument(
+        "--reset", action="store_true", help="rebuild the sandbox database from its seed")
+    command("action-server", _action_server, "Rasa custom actions")
+    command("rasa-server", _rasa_server, "Rasa server")
+    command("train", _train, "train the Rasa model if needed").add_argument(
+        "--force", action="store_true")
+    models = command("models", _models, "speech models")
+    models.add_argument("action", choices=["install"])
+    models.add_argument("--from", dest="archive", help="install from a local archive")
+    command("hash-pin", _hash_pin, "hash a staff PIN").add_argument("--pin")
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a clear line, not a traceback, for known set-up problems
+        from config import ConfigError
+
+        if isinstance(error, ConfigError):
+            print(f"配置有误 / configuration error: {error}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

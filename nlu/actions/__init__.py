@@ -1,0 +1,1 @@
+"""Custom actions: the only code that calls the portal. One module per errand."""

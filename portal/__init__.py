@@ -1,0 +1,1 @@
+"""The portal layer: the HTTP contract (openapi.yaml), the client actions use, the sandbox."""

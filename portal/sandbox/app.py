@@ -1,0 +1,122 @@
+"""The sandbox HTTP application: auth, fault switches, one SQLite connection per request.
+
+Fault switches let tests make the portal slow, flaky or down without stubbing the client:
+the kiosk meets the same failures it would meet on a bad day with the real gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from sanic import Request, Sanic, json
+from sanic.exceptions import NotFound, SanicException
+from sanic.response import HTTPResponse
+
+from portal.sandbox import db as sandbox_db
+from portal.sandbox.identity import identity
+from portal.sandbox.pension import pension
+from portal.sandbox.replies import ContractError, body, error_reply
+
+logger = logging.getLogger(__name__)
+
+CONTRACT_VERSION = "1.0"
+
+
+@dataclass
+class Faults:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    down: bool = False
+
+
+def create_app(db_path: Path, api_key: str, faults: Optional[Faults] = None,
+               name: str = "portal_sandbox") -> Sanic:
+    app = Sanic(name, configure_logging=False)
+    app.config.KEEP_ALIVE_TIMEOUT = 30
+    app.ctx.db_path = db_path
+    app.ctx.api_key = api_key
+    app.ctx.faults = faults or Faults()
+    app.ctx.rng = random.Random()
+    for blueprint in (identity, pension):
+        app.blueprint(blueprint)
+    _add_service_routes(app)
+    _add_middleware(app)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_middleware(app: Sanic) -> None:
+    @app.on_request
+    async def faults_auth_and_db(request: Request) -> Optional[HTTPResponse]:
+        faults: Faults = request.app.ctx.faults
+        is_admin = request.path.startswith("/v1/_sandbox/")
+        if not is_admin:
+            if faults.latency_ms:
+                await asyncio.sleep(faults.latency_ms / 1000)
+            if faults.down:
+                return error_reply(503, "unavailable", "portal is down for maintenance")
+            if faults.error_rate and request.app.ctx.rng.random() < faults.error_rate:
+                return error_reply(500, "internal_error", "injected fault")
+        if request.path != "/v1/health":
+            supplied = request.headers.get("Authorization", "")
+            expected = f"Bearer {request.app.ctx.api_key}"
+            if not hmac.compare_digest(supplied.encode(), expected.encode()):
+                return error_reply(401, "unauthorised", "missing or wrong API key")
+        request.ctx.db = sandbox_db.connect(request.app.ctx.db_path)
+        return None
+
+    @app.on_response
+    async def close_db(request: Request, response: HTTPResponse) -> None:
+        connection = getattr(request.ctx, "db", None)
+        if connection is not None:
+            connection.close()
+
+
+def _add_error_handlers(app: Sanic) -> None:
+    @app.exception(ContractError)
+    async def contract_error(request: Request, error: ContractError) -> HTTPResponse:
+        return error_reply(error.status_code, error.code, str(error), **error.extra)
+
+    @app.exception(NotFound)
+    async def not_found(request: Request, error: Exception) -> HTTPResponse:
+        return error_reply(404, "no_such_endpoint", "no such endpoint in contract version 1")
+
+    @app.exception(SanicException)
+    async def sanic_error(request: Request, error: SanicException) -> HTTPResponse:
+        status = getattr(error, "status_code", 500) or 500
+        return error_reply(status, "invalid_request" if status < 500 else "internal_error", str(error))
+
+    @app.exception(Exception)
+    async def unexpected(request: Request, error: Exception) -> HTTPResponse:
+        logger.exception("sandbox handler failed")
+        return error_reply(500, "internal_error", "internal error")
+
+
+def _add_service_routes(app: Sanic) -> None:
+    @app.get("/v1/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json({"status": "ok", "contract": CONTRACT_VERSION})
+
+    @app.post("/v1/_sandbox/faults")
+    async def set_faults(request: Request) -> HTTPResponse:
+        """Test-only switches: {"latency_ms": 0, "error_rate": 0.0, "down": false}."""
+        content = body(request)
+        faults: Faults = request.app.ctx.faults
+        faults.latency_ms = int(content.get("latency_ms", faults.latency_ms))
+        faults.error_rate = float(content.get("error_rate", faults.error_rate))
+        faults.down = bool(content.get("down", faults.down))
+        return json(faults.__dict__)
+
+    @app.post("/v1/_sandbox/reset")
+    async def reset(request: Request) -> HTTPResponse:
+        """Rebuild the fictional city (guided lessons start from a known state)."""
+        request.ctx.db.close()
+        sandbox_db.reset(request.app.ctx.db_path)
+        request.ctx.db = sandbox_db.connect(request.app.ctx.db_path)
+        return json({"status": "reset"})

@@ -1,0 +1,120 @@
+"""The sandbox's SQLite database: schema, seeding and the connection it hands to handlers.
+
+One file under the data folder; `reset` rebuilds it from the seed so a guided lesson always
+starts from the same fictional city.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterator, Optional
+
+from portal.sandbox import seed
+
+SEED = 20261124
+RESIDENT_COUNT = 300
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS residents (
+    id_number TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    monthly_pension_cents INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pension_payments (
+    id_number TEXT NOT NULL REFERENCES residents(id_number),
+    month TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    paid_on TEXT NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (id_number, month)
+);
+CREATE TABLE IF NOT EXISTS identity_attempts (
+    id_number TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    id_number TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS challenges (
+    challenge_id TEXT PRIMARY KEY,
+    id_number TEXT NOT NULL,
+    options TEXT NOT NULL,
+    answer INTEGER NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA synchronous=FULL")
+    return connection
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def is_seeded(connection: sqlite3.Connection) -> bool:
+    row = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
+    if row is None:
+        return False
+    return connection.execute("SELECT 1 FROM meta WHERE key='seeded_on'").fetchone() is not None
+
+
+def reset(path: Path, today: Optional[date] = None) -> None:
+    """Delete the database and build it again from the seed."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    ensure(path, today)
+
+
+def ensure(path: Path, today: Optional[date] = None) -> None:
+    """Create and seed the database unless it already holds a seeded city."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = connect(path)
+    try:
+        if is_seeded(connection):
+            return
+        connection.executescript(SCHEMA)
+        _seed(connection, today or date.today())
+    finally:
+        connection.close()
+
+
+def _seed(connection: sqlite3.Connection, today: date) -> None:
+    residents = seed.generate(RESIDENT_COUNT, SEED, today)
+    with transaction(connection):
+        for resident in residents:
+            connection.execute(
+                "INSERT INTO residents VALUES (?, ?, ?, ?, ?)",
+                (resident.id_number, resident.name, resident.phone, resident.district_code,
+                 resident.monthly_pension_cents),
+            )
+            connection.executemany(
+                "INSERT INTO pension_payments VALUES (?, ?, ?, ?, ?)",
+                [(resident.id_number, p.month, p.amount_cents, p.paid_on, p.status)
+                 for p in resident.payments],
+            )
+        connection.execute("INSERT INTO meta VALUES ('seeded_on', ?)", (today.isoformat(),))

@@ -1,0 +1,1 @@
+"""Process management: logging, training, the child services and the supervisor."""

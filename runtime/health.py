@@ -1,0 +1,39 @@
+"""Waiting for a service to answer, with a clear message naming it when it does not."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Dict, Optional
+
+import requests
+
+
+class ServiceNotReady(RuntimeError):
+    pass
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no output)"
+
+
+def wait_until_healthy(
+    name: str, url: str, process: Optional[subprocess.Popen], timeout: float,
+    params: Optional[Dict[str, str]] = None, output: Optional[Path] = None,
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            detail = _tail(output) if output else ""
+            raise ServiceNotReady(f"{name} exited with {process.returncode} before it was ready\n{detail}")
+        try:
+            if requests.get(url, params=params, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise ServiceNotReady(f"{name} did not answer {url} within {timeout:.0f} s")

@@ -1,0 +1,100 @@
+"""Train the Rasa model only when its inputs changed.
+
+The model file is named after a hash of everything that shapes it (pipeline, domain,
+training data, Jieba words, Rasa's version), so "is the model current?" is a file lookup
+and a fresh clone trains exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Iterable, List
+
+from config import ConfigError, Settings
+from config.settings import REPO_ROOT
+
+logger = logging.getLogger(__name__)
+
+TRAINING_INPUTS = ("config.yml", "domain", "data", "jieba")
+
+
+def quiet_rasa_env() -> Dict[str, str]:
+    """Environment for any Rasa process: offline, no telemetry, less noise."""
+    env = dict(os.environ)
+    env.update({
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONHASHSEED": "0",
+        "TF_DETERMINISTIC_OPS": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+    })
+    return env
+
+
+def _input_files(project: Path) -> Iterable[Path]:
+    for name in TRAINING_INPUTS:
+        target = project / name
+        if target.is_file():
+            yield target
+        elif target.is_dir():
+            yield from sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def training_hash(project: Path) -> str:
+    import rasa
+
+    digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for path in _input_files(project):
+        digest.update(str(path.relative_to(project)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    project = settings.path(settings.dialogue.project_dir)
+    return settings.path(settings.dialogue.models_dir) / f"{training_hash(project)}.tar.gz"
+
+
+def current_model(settings: Settings) -> Path:
+    path = model_path(settings)
+    if not path.exists():
+        raise ConfigError(f"no trained model for the current nlu/ ({path.name}); run `make train`")
+    return path
+
+
+def train_command(settings: Settings, fixed_name: str) -> List[str]:
+    project = Path(settings.dialogue.project_dir)
+    return [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(project / "config.yml"),
+        "--domain", str(project / "domain"),
+        "--data", str(project / "data"),
+        "--out", settings.dialogue.models_dir,
+        "--fixed-model-name", fixed_name,
+        "--augmentation", "0",
+    ]
+
+
+def train_if_changed(settings: Settings, force: bool = False) -> int:
+    target = model_path(settings)
+    if target.exists() and not force:
+        logger.info("model %s is current; not training", target.name)
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("nlu/ changed: training %s (a few minutes on two cores)", target.name)
+    result = subprocess.run(train_command(settings, target.name[: -len(".tar.gz")]),
+                            cwd=REPO_ROOT, env=quiet_rasa_env())
+    if result.returncode != 0 or not target.exists():
+        logger.error("training failed (exit %s)", result.returncode)
+        return result.returncode or 1
+    for old in target.parent.glob("*.tar.gz"):
+        if old != target:
+            old.unlink()
+    logger.info("trained %s", target.name)
+    return 0

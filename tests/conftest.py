@@ -1,0 +1,43 @@
+"""Session fixtures that start real services once: the portal sandbox alone, and the whole
+stack (sandbox, action server, Rasa) on free loopback ports. Tests stop what they start."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from tests.stack import Stack, start_stack  # noqa: E402
+
+OUTPUT = REPO / "tests" / "output"
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory) -> Iterator[Stack]:
+    """The portal sandbox process alone (quick to start), for portal tests."""
+    stack = start_stack(tmp_path_factory.mktemp("sandbox"), names=["portal-sandbox"])
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    """Sandbox, action server and Rasa with the trained model: everything but the kiosk."""
+    started = start_stack(tmp_path_factory.mktemp("stack"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    """tests/output/<test name>/ for screenshots, WAVs and transcripts a person can inspect."""
+    folder = OUTPUT / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
