@@ -23,6 +23,7 @@ from kiosk.screens import SCREENS
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.tts import speaker_from_settings
 from kiosk.state import KioskState
+from kiosk.widgets import paged_text  # noqa: F401  (registers PagedText for the kv rules)
 from kiosk.widgets.chrome import IdleOverlay, KioskRoot, WaitingOverlay
 
 KV_FOLDERS = ("kiosk/widgets", "kiosk/screens")

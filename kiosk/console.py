@@ -11,10 +11,11 @@ import sys
 import threading
 from typing import Callable, Optional, TextIO
 
-from common.masking import redact
 from config import get_settings, secret
 from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
+from kiosk.menu import TILES as MENU
+from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.tts import speaker_from_settings
 
@@ -22,9 +23,7 @@ HOME_WORDS = {"首页", "home"}
 REPEAT_WORDS = {"再听一遍", "repeat"}
 HELP_WORDS = {"找人帮忙", "help"}
 QUIT_WORDS = {"退出", "quit", "exit"}
-TILES = [("养老金查询", "/query_pension"), ("医保查询", "/query_medical_insurance"),
-         ("12345反映问题", "/hotline_report"), ("办件进度", "/hotline_track"),
-         ("预约办事", "/book_appointment"), ("找人帮忙", "/help_volunteer")]
+TILES = [(label, payload) for _tile, label, payload in MENU]
 
 
 class Console:
@@ -33,6 +32,7 @@ class Console:
         self.out = out
         self.replied = threading.Event()
         self.buttons = list(TILES)
+        self.expecting: Optional[str] = None
         self.session = session_factory(SessionListener(
             on_reply=self._show, on_waiting=self._waiting, on_wiped=self._wiped))
 
@@ -45,8 +45,12 @@ class Console:
         if reply.result:
             self._print(f"\n    ★ {reply.result.get('title', '')}：{reply.result.get('value', '')}"
                         f"  {reply.result.get('note', '')}")
-        self.buttons = [(b.title, b.payload) for b in reply.buttons] or (
-            list(TILES) if reply.goes_home else self.buttons)
+        self.expecting = reply.input_kind if reply.input_kind in NUMBER_INPUTS else None
+        if self.expecting:
+            self.buttons = []
+            self._print("  （请用键盘输入号码，输完按回车。）")
+        else:
+            self.buttons = [(b.title, b.payload) for b in reply.buttons] or list(TILES)
         self._menu()
         self.replied.set()
 
@@ -84,9 +88,12 @@ class Console:
         if line.isdigit() and 1 <= int(line) <= len(self.buttons) and len(line) <= 2:
             title, payload = self.buttons[int(line) - 1]
             self.session.say(payload, title)
-        elif line.replace(" ", "").upper().rstrip("X").isdigit() and len(line.replace(" ", "")) >= 15:
-            number = line.replace(" ", "").upper()
-            self.session.say(f'/inform{{"id_number": "{number}"}}', redact(number))
+        elif self.expecting and line.replace(" ", "").upper().rstrip("X").isdigit():
+            entry = NumberEntry.typed(self.expecting, line)
+            if not entry.is_valid:
+                self._print(f"\n  【助手】{entry.problem or '号码还没输完。请再输一遍。'}")
+                return True
+            self.session.say(entry.payload(), entry.masked())
         else:
             self.session.say(line)
         return self._await_reply()

@@ -12,16 +12,14 @@ import logging
 import time
 from typing import Callable, List, Optional, Protocol, Sequence
 
-from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE
 from kiosk.dialogue_client import Reply
-from kiosk.number_entry import NumberEntry
-from kiosk.screens.home import GREETING
+from kiosk.menu import GREETING
+from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.session import KioskSession
 from kiosk.state import KioskState
 
 logger = logging.getLogger(__name__)
 
-KEYPAD_INPUTS = {INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER}
 IDLE_WARNING = "您还在吗？还要继续，请点“我还在”。"
 NOTHING_BEFORE = "这里就是首页。请点一下您要办的事。"
 SCALE_NAMES = ["标准", "大", "特大"]
@@ -67,8 +65,13 @@ class KioskController:
 
     def key(self, key: str) -> None:
         self.touched()
-        if self.entry is not None and self.entry.press(key):
-            self._show_entry()
+        if self.entry is None:
+            return
+        refusal = self.entry.press(key)
+        self._show_entry()
+        if refusal:
+            self.state.entry_problem = refusal
+            self._say_locally(refusal)
 
     def delete(self) -> None:
         self.touched()
@@ -86,10 +89,8 @@ class KioskController:
         self.touched()
         if self.entry is None or not self.entry.is_valid:
             return
-        entity = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number",
-                  INPUT_CASE_NUMBER: "case_number"}[self.entry.kind]
         masked = self.entry.masked()
-        self.session.say(f'/inform{{"{entity}": "{self.entry.value}"}}', masked)
+        self.session.say(self.entry.payload(), masked)
         self.state.resident_text = masked
         self.entry = None
         self.state.entry_display = ""
@@ -136,15 +137,16 @@ class KioskController:
         if reply.help_requested:
             self.state.help_coming = True
         self.state.choices = [(b.title, b.payload) for b in reply.buttons]
-        if reply.input_kind in KEYPAD_INPUTS:
+        if reply.input_kind in NUMBER_INPUTS:
             self.entry = NumberEntry(reply.input_kind)
-            self.state.entry_prompt = texts[-1] if texts else ""
+            question, _, how = (texts[-1] if texts else "").partition("。")
+            self.state.entry_prompt = question + ("。" if how or question else "")
+            self.state.entry_hint_how = how
             self.state.earlier_text = "".join(texts[:-1])
             self._show_entry()
             self.screens.current = "keypad"
         elif reply.result:
-            self.state.result = dict(reply.result)
-            self.state.result_text = "".join(texts)
+            self.state.show_result(dict(reply.result), "".join(texts))
             self.screens.current = "result"
         elif reply.goes_home and not reply.buttons:
             self.state.assistant_text = "".join(texts)
@@ -198,7 +200,7 @@ class KioskController:
         self.state.entry_display = entry.grouped()
         self.state.entry_ok = entry.is_valid
         self.state.entry_problem = entry.problem
-        self.state.entry_accepts_x = entry.accepts_x
+        self.state.entry_hint = entry.hint
 
     def _say_locally(self, text: str) -> None:
         self.session.speaker.speak(text)

@@ -15,6 +15,8 @@ from common.masking import mask_id_number, mask_phone
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16}
+NUMBER_INPUTS = frozenset(LENGTHS)  # replies asking for one of these open the keypad
+ENTITIES = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number", INPUT_CASE_NUMBER: "case_number"}
 # Digit groups as printed on the card / as people say phone numbers.
 GROUPS = {INPUT_ID_NUMBER: (6, 8, 4), INPUT_PHONE: (3, 4, 4), INPUT_CASE_NUMBER: (4, 4, 4, 4)}
 
@@ -28,15 +30,32 @@ class NumberEntry:
     def max_length(self) -> int:
         return LENGTHS[self.kind]
 
-    def press(self, key: str) -> bool:
-        """A digit, or X as the last character of an identity number; False if refused."""
+    @classmethod
+    def typed(cls, kind: str, text: str) -> NumberEntry:
+        """An entry filled from typed or spoken text (spaces ignored)."""
+        entry = cls(kind)
+        for key in text.replace(" ", ""):
+            if entry.press(key):
+                break
+        return entry
+
+    def press(self, key: str) -> str:
+        """Add a digit (or X, last on an identity number). Returns "" when accepted, else a
+        plain sentence saying why not, for the screen and the voice."""
         key = key.upper()
         if len(self.value) >= self.max_length:
-            return False
-        if key.isdigit() or (key == "X" and self.kind == INPUT_ID_NUMBER and len(self.value) == 17):
-            self.value += key
-            return True
-        return False
+            return "号码已经输满了。要改，请按“删除”。"
+        if key == "X" and not self.accepts_x:
+            return "X 只能是身份证号的最后一位。"
+        if not (key.isdigit() or key == "X"):
+            return "请按数字键。"
+        self.value += key
+        return ""
+
+    @property
+    def hint(self) -> str:
+        missing = self.max_length - len(self.value)
+        return f"还差 {missing} 位。" if missing else ""
 
     def delete(self) -> None:
         self.value = self.value[:-1]
@@ -77,6 +96,10 @@ class NumberEntry:
             parts.append(self.value[start:start + size])
             start += size
         return " ".join(parts)
+
+    def payload(self) -> str:
+        """What the kiosk sends to Rasa when the resident confirms the number."""
+        return f'/inform{{"{ENTITIES[self.kind]}": "{self.value}"}}'
 
     def masked(self) -> str:
         if self.kind == INPUT_ID_NUMBER:

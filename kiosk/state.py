@@ -8,7 +8,6 @@ from __future__ import annotations
 from kivy.event import EventDispatcher
 from kivy.properties import (
     BooleanProperty,
-    DictProperty,
     ListProperty,
     NumericProperty,
     StringProperty,
@@ -32,10 +31,13 @@ class KioskState(EventDispatcher):
     entry_display = StringProperty("")
     entry_ok = BooleanProperty(False)
     entry_problem = StringProperty("")
-    entry_accepts_x = BooleanProperty(False)
+    entry_hint = StringProperty("")  # neutral: how many digits are still missing
+    entry_hint_how = StringProperty("")  # how to enter it (the rest of Rasa's question)
 
     # Result.
-    result = DictProperty({})
+    result_title = StringProperty("")
+    result_value = StringProperty("")
+    result_note = StringProperty("")
     result_text = StringProperty("")
 
     # Overlays and banners.
@@ -44,15 +46,21 @@ class KioskState(EventDispatcher):
     idle_seconds_left = NumericProperty(0)
     notice = StringProperty("")  # one calm line under the top bar (e.g. no microphone)
 
+    def show_result(self, result: dict, text: str) -> None:
+        self.result_title = str(result.get("title", ""))
+        self.result_value = str(result.get("value", ""))
+        self.result_note = str(result.get("note", ""))
+        self.result_text = text
+
     def clear_conversation(self) -> None:
         self.assistant_text = ""
         self.earlier_text = ""
         self.resident_text = ""
         self.choices = []
-        self.result = {}
-        self.result_text = ""
+        self.show_result({}, "")
         self.entry_display = ""
         self.entry_problem = ""
+        self.entry_hint = ""
         self.entry_ok = False
         self.help_coming = False
         self.page = 0

@@ -6,19 +6,8 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from kiosk import theme
+from kiosk.menu import TILES
 from kiosk.widgets.buttons import ServiceTile
-
-# (tile id, label of 2-4 characters, payload sent to Rasa)
-TILES = [
-    ("pension", "查养老金", "/query_pension"),
-    ("medical", "查医保", "/query_medical_insurance"),
-    ("hotline_report", "反映问题", "/hotline_report"),
-    ("hotline_track", "办件进度", "/hotline_track"),
-    ("appointment", "预约办事", "/book_appointment"),
-    ("help", "找人帮忙", "/help_volunteer"),
-]
-
-GREETING = "您好！请问您要办什么事？请点一下下面的大按钮。"
 
 
 class HomeScreen(Screen):

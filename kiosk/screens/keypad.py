@@ -22,7 +22,4 @@ class KeypadScreen(Screen):
                 button.bind(on_release=lambda _b: app.controller.delete())
             else:
                 button.bind(on_release=lambda b: app.controller.key(b.payload))
-            if key == "X":
-                app.state.bind(entry_accepts_x=lambda _s, ok, b=button: setattr(b, "disabled", not ok))
-                button.disabled = True
             self.ids.key_grid.add_widget(button)

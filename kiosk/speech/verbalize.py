@@ -41,8 +41,6 @@ def cardinal(number: int) -> str:
     """12 -> 十二, 215 -> 二百一十五, 30500 -> 三万零五百."""
     if number == 0:
         return "零"
-    if 10 <= number < 20:
-        return "十" + (DIGITS[number % 10] if number % 10 else "")
     sections, section = [], 0
     while number:
         number, part = divmod(number, 10000)
@@ -55,7 +53,10 @@ def cardinal(number: int) -> str:
             continue
         if out and (need_zero or part < 1000):
             out.append("零")
-        out.append(_four_digits(part) + _SECTIONS[index])
+        words = _four_digits(part)
+        if not out and 10 <= part < 20:
+            words = words[1:]  # a leading 一十 is said 十 (十万, not 一十万)
+        out.append(words + _SECTIONS[index])
         need_zero = False
     return "".join(out)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
@@ -19,6 +19,7 @@ class BigButton(ButtonBehavior, BoxLayout):
     label_size = NumericProperty(theme.TILE_LABEL)
     icon_size = NumericProperty(theme.ICON)
     payload = StringProperty("")
+    side_by_side = BooleanProperty(False)
 
 
 class ServiceTile(BigButton):

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 
 def yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} 元"
+    """A no-break space keeps the amount and 元 on one line on screen."""
+    return f"{amount:,.2f}\u00a0元"
 
 
 def month_day(day: date) -> str:

@@ -36,7 +36,7 @@ def client(stack) -> DialogueClient:
 
 
 def amount_text(cents: int) -> str:
-    return f"{Decimal(cents) / 100:,.2f} 元"
+    return f"{Decimal(cents) / 100:,.2f}\u00a0元"
 
 
 def test_tap_pension_pick_name_shows_amount_from_database(stack):

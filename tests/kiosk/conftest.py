@@ -1,0 +1,65 @@
+"""One real kiosk window per test session, under a private Xvfb display.
+
+Kivy runs one App per process, so the app is built once and each test starts from the
+home screen with a fresh visit. The app talks to the session's real Rasa stack and speaks
+into WAV files so tests can check what was said.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from config import load_settings
+from tests.kiosk.ui import UiDriver, Xvfb
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[Xvfb]:
+    display = Xvfb()
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display.display
+    yield display
+    if previous is None:
+        os.environ.pop("DISPLAY", None)
+    else:
+        os.environ["DISPLAY"] = previous
+    display.stop()
+
+
+@pytest.fixture(scope="session")
+def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
+    settings = load_settings(str(stack.config_path))
+    from kiosk.environment import prepare
+
+    prepare(settings)
+    from kiosk.app import KioskApp
+    from kiosk.dialogue_client import DialogueClient
+    from kiosk.speech.audio_out import WavFileSink
+    from kiosk.speech.tts import speaker_from_settings
+
+    voice_dir = Path(tmp_path_factory.mktemp("voice"))
+    speaker = speaker_from_settings(settings, sink=WavFileSink(voice_dir))
+    dialogue = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id, 30, stack.rasa_token)
+    app = KioskApp(settings, dialogue=dialogue, speaker=speaker)
+    app._run_prepare()  # builds the root and opens the window, without entering runTouchApp
+    driver = UiDriver(app)
+    driver.settle()
+    yield driver
+    app.stop()
+    driver.pump(3)
+
+
+@pytest.fixture
+def ui(kiosk) -> Iterator[UiDriver]:
+    """Each test starts on the home screen, standard text size, nothing of a previous visit."""
+    app = kiosk.app
+    app.controller.session.end()
+    app.state.scale_index = 0
+    app.state.font_scale = app.settings.kiosk.text_scales[0]
+    kiosk.wait_until(lambda: kiosk.current() == "home", what="home screen")
+    kiosk.settle()
+    yield kiosk

@@ -1,0 +1,88 @@
+"""The supervisor behind `make run`: restarts a dead service with backoff, stops everything on
+Ctrl-C, and falls back to the terminal conversation when there is no display."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+
+from config.settings import OVERRIDE_ENV, REPO_ROOT
+from tests.stack import start_stack, write_config
+
+
+def test_dead_service_is_restarted_and_logged(tmp_path, caplog):
+    caplog.set_level("WARNING", logger="runtime.supervisor")
+    stack = start_stack(tmp_path, names=["portal-sandbox"])
+    supervisor = stack.supervisor
+    watcher = threading.Thread(target=supervisor.watch, daemon=True)
+    watcher.start()
+    try:
+        first = supervisor.children["portal-sandbox"].process
+        os.killpg(first.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            current = supervisor.children["portal-sandbox"].process
+            if current.pid != first.pid and current.poll() is None:
+                try:
+                    if requests.get(f"{stack.settings.portal.url}/v1/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    pass
+            time.sleep(0.2)
+        else:
+            pytest.fail("the sandbox was not restarted")
+        assert "portal-sandbox exited" in caplog.text and "restarting in" in caplog.text
+    finally:
+        stack.stop()
+    assert supervisor.children["portal-sandbox"].process.poll() is not None
+
+
+def _run_main(config, args, env_extra=None, stdin=None):
+    env = dict(os.environ, **{OVERRIDE_ENV: str(config)}, **(env_extra or {}))
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    return subprocess.Popen([sys.executable, str(REPO_ROOT / "main.py"), *args], cwd=REPO_ROOT,
+                            env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
+def test_ctrl_c_stops_every_child(tmp_path):
+    # A central dialogue service is configured, so the supervisor runs only the sandbox here.
+    config = write_config(tmp_path, {"dialogue": {"rasa_url": "http://127.0.0.1:9"}})
+    process = _run_main(config, ["run", "--no-kiosk"])
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "services ready" in line:
+            break
+    assert any("started portal-sandbox" in line for line in lines), lines
+    started = next(line for line in lines if "started portal-sandbox" in line)
+    pid = int(started.split("pid ")[1].rstrip(")\n"))
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) in (0, 130)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_no_display_falls_back_to_the_console(stack, tmp_path, output_dir):
+    # Use the session's running services; this supervisor starts nothing of its own.
+    config = write_config(tmp_path, {
+        "dialogue": {"rasa_url": stack.settings.dialogue.base_url},
+        "portal": {"mode": "remote", "base_url": stack.settings.portal.url},
+    })
+    process = _run_main(config, ["run"], env_extra={
+        stack.settings.dialogue.auth_token_env: stack.rasa_token,
+        stack.settings.portal.api_key_env: stack.portal_key}, stdin=subprocess.PIPE)
+    output, _ = process.communicate("1\n360702195003121226\n张桂英\n退出\n", timeout=120)
+    (output_dir / "console-transcript.txt").write_text(output, encoding="utf-8")
+    assert "No display" in output
+    assert "3607 ********** 1226" in output and "360702195003121226" not in output.split("您说：", 1)[1]
+    assert "养老金" in output and "元" in output
+    assert process.returncode == 0
