@@ -64,7 +64,7 @@ def _train(args: argparse.Namespace) -> int:
 def _models(args: argparse.Namespace) -> int:
     from kiosk.speech.model_install import install_model
 
-    return install_model(_settings("models"), archive=args.archive)
+    return install_model(_settings("models"), archive=args.archive, sha256=args.sha256)
 
 
 def _hash_pin(args: argparse.Namespace) -> int:
@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     models = command("models", _models, "speech models")
     models.add_argument("action", choices=["install"])
     models.add_argument("--from", dest="archive", help="install from a local archive")
+    models.add_argument("--sha256", help="the archive's verified SHA-256 (when none is pinned)")
     command("hash-pin", _hash_pin, "hash a staff PIN").add_argument("--pin")
     return parser
 

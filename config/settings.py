@@ -55,6 +55,12 @@ class KioskSettings(_Frozen):
 
 class SpeechSettings(_Frozen):
     vosk_model_dir: str
+    model_url: str
+    model_sha256: Optional[str] = Field(None, regex=r"^[0-9a-f]{64}$")
+    end_silence_seconds: float = Field(..., ge=0.8, le=5.0)
+    max_listen_seconds: float = Field(..., gt=0)
+    max_free_speech_seconds: float = Field(..., gt=0)
+    input_device: Optional[str] = None
     rate_cpm: int
     rate_min_cpm: int = Field(..., ge=100)
     rate_max_cpm: int = Field(..., le=320)

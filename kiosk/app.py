@@ -4,7 +4,7 @@ controller together. Import only after `kiosk.environment.prepare()` has configu
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -21,12 +21,17 @@ from kiosk.dialogue_client import DialogueClient
 from kiosk.help_queue import HelpQueue
 from kiosk.screens import SCREENS
 from kiosk.session import KioskSession, SessionListener, Speaker
+from kiosk.speech.chimes import chimes_from_assets
+from kiosk.speech.listener import Listener, ListenerEvents
+from kiosk.speech.recognizer import SpeechModel
+from kiosk.speech.sources import AudioSource, MicrophoneSource
 from kiosk.speech.tts import speaker_from_settings
 from kiosk.state import KioskState
 from kiosk.widgets import paged_text  # noqa: F401  (registers PagedText for the kv rules)
 from kiosk.widgets.chrome import IdleOverlay, KioskRoot, WaitingOverlay
 
 KV_FOLDERS = ("kiosk/widgets", "kiosk/screens")
+VOICE_OFF_NOTICE = "这台机器现在不能听您说话，请点屏幕上的按钮。"
 
 
 def load_kv_files() -> None:
@@ -46,7 +51,8 @@ class KioskApp(App):
 
     def __init__(self, settings: Settings, dialogue: Optional[DialogueClient] = None,
                  speaker: Optional[Speaker] = None, help_queue: Optional[HelpQueue] = None,
-                 **kwargs) -> None:
+                 audio_source: Optional[Callable[[], AudioSource]] = None,
+                 chime_sink=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.title = "长者服务助手"
         self.settings = settings
@@ -55,6 +61,9 @@ class KioskApp(App):
             settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
         self.speaker = speaker or speaker_from_settings(settings)
         self.help_queue = help_queue or HelpQueue(settings.data_dir / "help-requests.sqlite3")
+        speech = settings.speech
+        self.audio_source = audio_source or (lambda: MicrophoneSource(speech.input_device))
+        self.chime_sink = chime_sink
         self.controller: Optional[KioskController] = None
         self._overlays = {}
 
@@ -75,6 +84,8 @@ class KioskApp(App):
         listener.on_reply = self.controller.on_reply
         listener.on_waiting = self.controller.on_waiting
         listener.on_wiped = self.controller.on_wiped
+        self.controller.attach_listener(self._listener(), self.settings.speech.max_listen_seconds,
+                                        self.settings.speech.max_free_speech_seconds)
         for name, screen_class in SCREENS.items():
             screens.add_widget(screen_class(name=name))
         screens.current = "home"
@@ -85,6 +96,19 @@ class KioskApp(App):
         Clock.schedule_interval(self.controller.tick, 1)
         return root
 
+    def _listener(self) -> Listener:
+        speech = self.settings.speech
+        controller = self.controller
+        listener = Listener(
+            model_loader=lambda: SpeechModel(self.settings.path(speech.vosk_model_dir)),
+            source_factory=lambda: self.audio_source(), deliver=on_ui_thread,
+            events=ListenerEvents(on_state=controller.on_listen_state,
+                                  on_partial=controller.on_partial, on_final=controller.heard),
+            chimes=chimes_from_assets(self.chime_sink), end_silence_seconds=speech.end_silence_seconds)
+        if not listener.available:
+            self.state.notice = VOICE_OFF_NOTICE
+        return listener
+
     def _overlay(self, name: str, show: bool) -> None:
         overlay = self._overlays[name]
         stage = self.root.ids.stage
@@ -94,7 +118,9 @@ class KioskApp(App):
             stage.remove_widget(overlay)
 
     def on_start(self) -> None:
-        self.speaker.speak(self.root.ids.screens.get_screen("home").ids.greeting.text)
+        # Said once: the greeting, and that voice input is off when it is.
+        greeting = self.root.ids.screens.get_screen("home").ids.greeting.text
+        self.speaker.speak(greeting + self.state.notice)
 
     def on_stop(self) -> None:
         if self.controller is not None:

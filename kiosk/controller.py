@@ -12,15 +12,21 @@ import logging
 import time
 from typing import Callable, List, Optional, Protocol, Sequence
 
+from kiosk import voice_commands
 from kiosk.dialogue_client import Reply
 from kiosk.menu import GREETING
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.session import KioskSession
+from kiosk.speech import digits
+from kiosk.speech.listener import Listener, ListenMode, ListenState
 from kiosk.state import KioskState
 
 logger = logging.getLogger(__name__)
 
 IDLE_WARNING = "您还在吗？还要继续，请点“我还在”。"
+NOT_HEARD = "没听清楚。请您再说一遍，或者点屏幕上的按钮。"
+SPEECH_CHANGED = {"slower": "好的，我说慢一点。", "faster": "好的，我说快一点。",
+                  "louder": "好的，我大声一点。", "softer": "好的，我小声一点。"}
 NOTHING_BEFORE = "这里就是首页。请点一下您要办的事。"
 SCALE_NAMES = ["标准", "大", "特大"]
 
@@ -43,6 +49,17 @@ class KioskController:
         self.entry: Optional[NumberEntry] = None
         self.last_activity = clock()
         self.in_errand = False
+        self.listener: Optional[Listener] = None
+        self.listen_phrases: Optional[List[str]] = None
+        self.free_speech_seconds = 60.0
+        self.short_answer_seconds = 20.0
+
+    def attach_listener(self, listener: Listener, short_answer_seconds: float,
+                        free_speech_seconds: float) -> None:
+        self.listener = listener
+        self.short_answer_seconds = short_answer_seconds
+        self.free_speech_seconds = free_speech_seconds
+        self.state.voice_available = listener.available
 
     # -- taps ------------------------------------------------------------------------
 
@@ -129,6 +146,82 @@ class KioskController:
     def still_here(self) -> None:
         self.touched()
 
+    def slower(self) -> None:
+        self._adjust_speech("slower")
+
+    def faster(self) -> None:
+        self._adjust_speech("faster")
+
+    def louder(self) -> None:
+        self._adjust_speech("louder")
+
+    def softer(self) -> None:
+        self._adjust_speech("softer")
+
+    def _adjust_speech(self, change: str) -> None:
+        self.touched()
+        adjust = getattr(self.session.speaker, change, None)
+        if adjust is not None:
+            adjust()
+        self._say_locally(SPEECH_CHANGED[change])
+
+    # -- voice -------------------------------------------------------------------------
+
+    def microphone(self) -> None:
+        """Tap to talk; tap again to stop. The kiosk stops speaking while it listens."""
+        self.touched()
+        if self.listener is None or not self.listener.available:
+            return
+        if self.listener.listening:
+            self.listener.stop()
+            return
+        self.session.speaker.stop()
+        free = self.listen_phrases is None
+        self.listener.start(ListenMode(self.listen_phrases,
+                                       self.free_speech_seconds if free else self.short_answer_seconds))
+
+    def on_listen_state(self, state: ListenState) -> None:
+        self.touched()
+        self.state.listening = state == ListenState.LISTENING
+        self.state.heard_text = ""
+        if state == ListenState.UNAVAILABLE and self.state.voice_available:
+            self.state.voice_available = False
+            self.state.notice = "暂时不能用说话的方式，请点屏幕上的按钮。"
+            self._say_locally(self.state.notice)
+
+    def on_partial(self, text: str) -> None:
+        self.touched()
+        self.state.heard_text = text
+
+    def heard(self, text: str) -> None:
+        """What the resident said: a command, keypad words, or words for the dialogue."""
+        self.touched()
+        text = text.strip()
+        if not text:
+            self._say_locally(NOT_HEARD)
+            return
+        command = voice_commands.command_for(text)
+        if command:
+            getattr(self, command)()
+        elif self.entry is not None and self.screens.current == "keypad":
+            self._heard_on_keypad(text)
+        else:
+            self.say_text(text)
+
+    def _heard_on_keypad(self, text: str) -> None:
+        said = text.strip("，。 ")
+        if said in digits.CONFIRM_WORDS:
+            self.confirm()
+        elif said in digits.DELETE_WORDS:
+            self.delete()
+        elif said in digits.CLEAR_WORDS:
+            self.clear()
+        else:
+            for key in digits.spoken_to_digits(said):
+                self.key(key)
+            if self.entry is not None and self.entry.is_valid:
+                self._say_locally(f"您输入的是{self.entry.masked()}。对的话，请说“确认”。")
+
     # -- replies (called on the UI thread) ---------------------------------------------
 
     def on_reply(self, reply: Reply) -> None:
@@ -137,6 +230,8 @@ class KioskController:
         if reply.help_requested:
             self.state.help_coming = True
         self.state.choices = [(b.title, b.payload) for b in reply.buttons]
+        self.listen_phrases = voice_commands.phrases_for(reply.input_kind,
+                                                         [b.title for b in reply.buttons])
         if reply.input_kind in NUMBER_INPUTS:
             self.entry = NumberEntry(reply.input_kind)
             question, _, how = (texts[-1] if texts else "").partition("。")
@@ -164,6 +259,12 @@ class KioskController:
         """The session ended: nothing of the visit stays on the screen."""
         self.entry = None
         self.in_errand = False
+        self.listen_phrases = None
+        if self.listener is not None and self.listener.listening:
+            self.listener.stop()
+        reset = getattr(self.session.speaker, "reset", None)
+        if reset is not None:
+            reset()  # rate and volume are remembered for one visit only
         self.state.clear_conversation()
         self.state.idle_seconds_left = 0
         self.screens.current = "home"

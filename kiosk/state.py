@@ -40,6 +40,11 @@ class KioskState(EventDispatcher):
     result_note = StringProperty("")
     result_text = StringProperty("")
 
+    # Voice input.
+    voice_available = BooleanProperty(False)
+    listening = BooleanProperty(False)
+    heard_text = StringProperty("")
+
     # Overlays and banners.
     waiting = BooleanProperty(False)
     help_coming = BooleanProperty(False)

@@ -9,8 +9,8 @@ session; `reset` restores the defaults when the session ends.
 from __future__ import annotations
 
 import logging
+import os
 import queue
-import shutil
 import tempfile
 import threading
 import wave
@@ -51,10 +51,12 @@ class Synthesizer:
         self.engine.setProperty("voice", voice)
         self.engine.setProperty("volume", 1.0)
         self.engine.runAndWait()
-        self._folder = Path(tempfile.mkdtemp(prefix="kiosk-tts-"))
 
     def phrase(self, text: str, espeak_rate: int) -> Tuple[np.ndarray, int]:
-        path = self._folder / "phrase.wav"
+        """One phrase at one rate. The WAV exists only for the moment it takes to read back."""
+        handle, name = tempfile.mkstemp(prefix="kiosk-tts-", suffix=".wav")
+        os.close(handle)
+        path = Path(name)
         self.engine.setProperty("rate", espeak_rate)
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
@@ -66,8 +68,6 @@ class Synthesizer:
             path.unlink(missing_ok=True)
         return samples, rate
 
-    def close(self) -> None:
-        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 class Voice:
@@ -163,8 +163,6 @@ class Voice:
         while True:
             job = self._jobs.get()
             if job is None:
-                if self._synth is not None:
-                    self._synth.close()
                 return
             generation, text = job
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -28,7 +29,24 @@ class TopBar(BoxLayout):
 
 
 class NavBar(BoxLayout):
-    """首页, 返回, 再听一遍, 字大一点, 找人帮忙: the same place on every screen."""
+    """首页, 返回, (说话,) 再听一遍, 字大一点, 找人帮忙: the same place on every screen.
+
+    The microphone button is taken out of the bar, not just hidden, when voice input is off,
+    so the other buttons share its room."""
+
+    def on_kv_post(self, base_widget) -> None:
+        state = App.get_running_app().state
+        self._microphone = self.ids.microphone
+        self._slot = self.children.index(self._microphone)
+        state.bind(voice_available=self._show_microphone)
+        self._show_microphone(state, state.voice_available)
+
+    def _show_microphone(self, _state, available: bool) -> None:
+        present = self._microphone.parent is self
+        if available and not present:
+            self.add_widget(self._microphone, index=self._slot)
+        elif not available and present:
+            self.remove_widget(self._microphone)
 
 
 class Overlay(FloatLayout):

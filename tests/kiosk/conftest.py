@@ -1,8 +1,10 @@
 """One real kiosk window per test session, under a private Xvfb display.
 
 Kivy runs one App per process, so the app is built once and each test starts from the
-home screen with a fresh visit. The app talks to the session's real Rasa stack and speaks
-into WAV files so tests can check what was said.
+home screen with a fresh visit. The app talks to the session's real Rasa stack, speaks
+into WAV files so tests can check what was said, and hears from WAV files instead of a
+microphone. Its speech model is the Mandarin one when installed, else the Korean model
+from PyPI (real decoding, other language).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Iterator
 import pytest
 
 from config import load_settings
+from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, silence_wav
 from tests.kiosk.ui import UiDriver, Xvfb
 
 
@@ -33,18 +36,24 @@ def xvfb() -> Iterator[Xvfb]:
 @pytest.fixture(scope="session")
 def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
     settings = load_settings(str(stack.config_path))
+    model = mandarin_model_dir(settings)
+    model = model if (model / "am" / "final.mdl").exists() else korean_model_dir()
+    settings = settings.copy(update={"speech": settings.speech.copy(update={"vosk_model_dir": str(model)})})
     from kiosk.environment import prepare
 
     prepare(settings)
     from kiosk.app import KioskApp
     from kiosk.dialogue_client import DialogueClient
-    from kiosk.speech.audio_out import WavFileSink
+    from kiosk.speech.audio_out import NullSink, WavFileSink
+    from kiosk.speech.sources import WavSource
     from kiosk.speech.tts import speaker_from_settings
 
-    voice_dir = Path(tmp_path_factory.mktemp("voice"))
-    speaker = speaker_from_settings(settings, sink=WavFileSink(voice_dir))
+    folder = Path(tmp_path_factory.mktemp("kiosk-audio"))
+    quiet = silence_wav(folder / "silence.wav")
+    speaker = speaker_from_settings(settings, sink=WavFileSink(folder / "spoken"))
     dialogue = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id, 30, stack.rasa_token)
-    app = KioskApp(settings, dialogue=dialogue, speaker=speaker)
+    app = KioskApp(settings, dialogue=dialogue, speaker=speaker,
+                   audio_source=lambda: WavSource(quiet), chime_sink=NullSink())
     app._run_prepare()  # builds the root and opens the window, without entering runTouchApp
     driver = UiDriver(app)
     driver.settle()
