@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from typing import Any, Dict, List, Optional, Type, TypeVar
+from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -23,7 +25,25 @@ from portal.errors import (
     PortalRefused,
     PortalUnavailable,
 )
-from portal.models import IdentityChallenge, PensionPayment, PensionPayments, VerifiedResident
+from portal.models import (
+    Appointment,
+    AppointmentList,
+    Case,
+    CaseList,
+    CaseRequest,
+    Certification,
+    Hall,
+    HallList,
+    IdentityChallenge,
+    MedicalAccount,
+    PensionPayment,
+    PensionPayments,
+    Policy,
+    PolicyResults,
+    Slot,
+    Slots,
+    VerifiedResident,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +154,85 @@ class PortalClient:
         answer = self._request("GET", "/v1/pension/payments", retry_safe=True,
                                params={"months": months}, token=token)
         return list(_typed(PensionPayments, answer).payments)
+
+    def pension_certification(self, token: str) -> Certification:
+        answer = self._request("GET", "/v1/pension/certification", retry_safe=True, token=token)
+        return _typed(Certification, answer)
+
+    def record_certification(self, token: str) -> Certification:
+        """Doing it twice on one day changes nothing, so it is safe to retry."""
+        answer = self._request("POST", "/v1/pension/certification", retry_safe=True, token=token)
+        return _typed(Certification, answer)
+
+    def medical_account(self, token: str) -> MedicalAccount:
+        answer = self._request("GET", "/v1/medical/account", retry_safe=True, token=token)
+        return _typed(MedicalAccount, answer)
+
+    # -- 12345 hotline -----------------------------------------------------------------
+
+    def submit_case(self, request: CaseRequest, idempotency_key: str) -> Case:
+        """Retried with the same key: a retry never makes a second case."""
+        answer = self._request("POST", "/v1/hotline/cases", retry_safe=False, json=request.as_json(),
+                               idempotency_key=idempotency_key)
+        return _typed(Case, answer)
+
+    def follow_case(self, case_number: str) -> Case:
+        return _typed(Case, self._request("GET", f"/v1/hotline/cases/{_path(case_number)}", retry_safe=True))
+
+    def cases_by_phone(self, phone: str) -> List[Case]:
+        answer = self._request("GET", "/v1/hotline/cases", retry_safe=True, params={"phone": phone})
+        return list(_typed(CaseList, answer).cases)
+
+    def rate_case(self, case_number: str, score: int, comment: str = "") -> Case:
+        """The same rating sent twice is accepted once, so it is safe to retry."""
+        answer = self._request("POST", f"/v1/hotline/cases/{_path(case_number)}/rating", retry_safe=True,
+                               json={"score": score, "comment": comment})
+        return _typed(Case, answer)
+
+    # -- service halls and appointments ------------------------------------------------
+
+    def halls(self, district: Optional[str] = None) -> List[Hall]:
+        params = {"district": district} if district else None
+        return list(_typed(HallList, self._request("GET", "/v1/halls", retry_safe=True, params=params)).halls)
+
+    def hall(self, hall_id: str) -> Hall:
+        return _typed(Hall, self._request("GET", f"/v1/halls/{_path(hall_id)}", retry_safe=True))
+
+    def slots(self, hall_id: str, day: date) -> List[Slot]:
+        answer = self._request("GET", f"/v1/halls/{_path(hall_id)}/slots", retry_safe=True,
+                               params={"date": day.isoformat()})
+        return list(_typed(Slots, answer).slots)
+
+    def book_appointment(self, token: str, hall_id: str, day: date, start: str, service: str,
+                         idempotency_key: str) -> Appointment:
+        answer = self._request("POST", "/v1/appointments", retry_safe=False, token=token,
+                               idempotency_key=idempotency_key,
+                               json={"hall_id": hall_id, "date": day.isoformat(), "start": start,
+                                     "service": service})
+        return _typed(Appointment, answer)
+
+    def appointments(self, token: str) -> List[Appointment]:
+        answer = self._request("GET", "/v1/appointments", retry_safe=True, token=token)
+        return list(_typed(AppointmentList, answer).appointments)
+
+    def cancel_appointment(self, token: str, appointment_id: str) -> Appointment:
+        answer = self._request("DELETE", f"/v1/appointments/{_path(appointment_id)}", retry_safe=True,
+                               token=token)
+        return _typed(Appointment, answer)
+
+    # -- policies ------------------------------------------------------------------------
+
+    def search_policies(self, question: str) -> List[Policy]:
+        answer = self._request("GET", "/v1/policies", retry_safe=True, params={"q": question})
+        return list(_typed(PolicyResults, answer).results)
+
+    def policy(self, policy_id: str) -> Policy:
+        return _typed(Policy, self._request("GET", f"/v1/policies/{_path(policy_id)}", retry_safe=True))
+
+
+def _path(value: str) -> str:
+    """A path segment from resident input, percent-encoded so it can never change the path."""
+    return quote(str(value), safe="")
 
 
 def _error_code(response: requests.Response) -> str:

@@ -19,8 +19,12 @@ from sanic.exceptions import NotFound, SanicException
 from sanic.response import HTTPResponse
 
 from portal.sandbox import db as sandbox_db
+from portal.sandbox.halls import halls
+from portal.sandbox.hotline import advance, hotline
 from portal.sandbox.identity import identity
+from portal.sandbox.medical import medical
 from portal.sandbox.pension import pension
+from portal.sandbox.policies import policies
 from portal.sandbox.replies import ContractError, body, error_reply
 
 logger = logging.getLogger(__name__)
@@ -43,7 +47,8 @@ def create_app(db_path: Path, api_key: str, faults: Optional[Faults] = None,
     app.ctx.api_key = api_key
     app.ctx.faults = faults or Faults()
     app.ctx.rng = random.Random()
-    for blueprint in (identity, pension):
+    app.ctx.counts = {}
+    for blueprint in (identity, pension, medical, hotline, halls, policies):
         app.blueprint(blueprint)
     _add_service_routes(app)
     _add_middleware(app)
@@ -57,6 +62,8 @@ def _add_middleware(app: Sanic) -> None:
         faults: Faults = request.app.ctx.faults
         is_admin = request.path.startswith("/v1/_sandbox/")
         if not is_admin:
+            route = f"{request.method} {request.route.path if request.route else request.path}"
+            request.app.ctx.counts[route] = request.app.ctx.counts.get(route, 0) + 1
             if faults.latency_ms:
                 await asyncio.sleep(faults.latency_ms / 1000)
             if faults.down:
@@ -112,6 +119,16 @@ def _add_service_routes(app: Sanic) -> None:
         faults.error_rate = float(content.get("error_rate", faults.error_rate))
         faults.down = bool(content.get("down", faults.down))
         return json(faults.__dict__)
+
+    @app.post("/v1/_sandbox/cases/<number>/advance")
+    async def advance_case(request: Request, number: str) -> HTTPResponse:
+        """Move a 12345 case one step along its timeline (lessons and tests)."""
+        return json(advance(request.ctx.db, number))
+
+    @app.get("/v1/_sandbox/stats")
+    async def stats(request: Request) -> HTTPResponse:
+        """How many requests each route received (tests prove what was, or was not, retried)."""
+        return json(request.app.ctx.counts)
 
     @app.post("/v1/_sandbox/reset")
     async def reset(request: Request) -> HTTPResponse:

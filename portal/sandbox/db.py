@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Optional
 
-from portal.sandbox import seed
+from portal.sandbox import seed, seed_services
 
 SEED = 20261124
 RESIDENT_COUNT = 300
@@ -51,6 +51,48 @@ CREATE TABLE IF NOT EXISTS challenges (
     expires_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS medical_accounts (
+    id_number TEXT PRIMARY KEY REFERENCES residents(id_number),
+    balance_cents INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS medical_contributions (
+    id_number TEXT NOT NULL, month TEXT NOT NULL, amount_cents INTEGER NOT NULL,
+    PRIMARY KEY (id_number, month)
+);
+CREATE TABLE IF NOT EXISTS reimbursements (
+    id_number TEXT NOT NULL, day TEXT NOT NULL, hospital TEXT NOT NULL,
+    total_cents INTEGER NOT NULL, reimbursed_cents INTEGER NOT NULL, self_paid_cents INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS certifications (
+    id_number TEXT PRIMARY KEY, last_done TEXT NOT NULL, due_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hotline_cases (
+    case_number TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    request_hash TEXT NOT NULL,
+    category TEXT NOT NULL, description TEXT NOT NULL, place TEXT NOT NULL,
+    district TEXT NOT NULL, contact_phone TEXT NOT NULL,
+    rating_score INTEGER, rating_comment TEXT
+);
+CREATE INDEX IF NOT EXISTS hotline_cases_phone ON hotline_cases(contact_phone);
+CREATE TABLE IF NOT EXISTS case_events (
+    case_number TEXT NOT NULL REFERENCES hotline_cases(case_number),
+    step INTEGER NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, department TEXT NOT NULL,
+    PRIMARY KEY (case_number, step)
+);
+CREATE TABLE IF NOT EXISTS halls (
+    hall_id TEXT PRIMARY KEY, name TEXT NOT NULL, district TEXT NOT NULL, address TEXT NOT NULL,
+    phone TEXT NOT NULL, hours TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS appointments (
+    appointment_id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    id_number TEXT NOT NULL, hall_id TEXT NOT NULL REFERENCES halls(hall_id),
+    day TEXT NOT NULL, start TEXT NOT NULL, service TEXT NOT NULL, status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS policies (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, keywords TEXT NOT NULL, answer TEXT NOT NULL
+);
 """
 
 
@@ -117,4 +159,5 @@ def _seed(connection: sqlite3.Connection, today: date) -> None:
                 [(resident.id_number, p.month, p.amount_cents, p.paid_on, p.status)
                  for p in resident.payments],
             )
+        seed_services.into(connection, residents, today)
         connection.execute("INSERT INTO meta VALUES ('seeded_on', ?)", (today.isoformat(),))

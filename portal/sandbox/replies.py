@@ -57,3 +57,8 @@ def text_field(
     if len(value) > max_length or _has_control(checked):
         raise ContractError(400, "invalid_request", f"'{name}' is too long or has control characters")
     return value
+
+
+def cents_to_amount(cents: int) -> str:
+    """Money travels as a decimal string ('3215.60'), never as a float."""
+    return f"{cents // 100}.{cents % 100:02d}"

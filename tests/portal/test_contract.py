@@ -1,0 +1,167 @@
+"""Every endpoint, through the typed client and as raw HTTP checked against openapi.yaml."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from portal.errors import PortalNotFound, PortalRefused
+from portal.models import CaseRequest
+from tests.portal.conftest import DEMO_ID, DEMO_NAME, DEMO_PHONE, demo_resident
+from tests.portal.contract import check
+
+
+def next_weekday() -> date:
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def a_case(**changes) -> CaseRequest:
+    fields = dict(category="供水供电", description="楼道的灯坏了，晚上看不见路。", place="文明大道18号",
+                  district="章贡区", contact_phone="13912345678")
+    fields.update(changes)
+    return CaseRequest(**fields)
+
+
+def test_health(raw):
+    check("/v1/health", "get", raw.get("/v1/health"))
+
+
+def test_identity_by_name_and_by_challenge(client, raw):
+    challenge = client.identity_challenge(DEMO_ID)
+    assert "张*英" in challenge.options and len(challenge.options) == 4
+    verified = client.verify_identity(DEMO_ID, challenge_id=challenge.challenge_id,
+                                      choice=challenge.options.index("张*英"))
+    assert verified.masked_name == "张*英"
+    assert client.verify_identity(DEMO_ID, name=DEMO_NAME).token
+    check("/v1/identity/challenge", "post", raw.post("/v1/identity/challenge", json={"id_number": DEMO_ID}))
+    check("/v1/identity/verify", "post", raw.post("/v1/identity/verify",
+                                                   json={"id_number": DEMO_ID, "name": DEMO_NAME}))
+
+
+def test_pension_payments_and_certification(client, raw, token):
+    payments = client.pension_payments(token, months=12)
+    assert len(payments) == 12 and payments[0].month > payments[-1].month
+    assert all(p.amount > Decimal("1000") for p in payments)
+    certification = client.pension_certification(token)
+    assert certification.status in ("done", "due", "overdue") and certification.ways
+    check("/v1/pension/payments", "get", raw.get("/v1/pension/payments", headers={"X-Resident-Token": token}))
+    check("/v1/pension/certification", "get",
+          raw.get("/v1/pension/certification", headers={"X-Resident-Token": token}))
+
+
+def test_recording_a_certification_moves_the_due_date(client, raw):
+    other = raw.token(*demo_resident(1)[:2])
+    before = client.pension_certification(other)
+    after = client.record_certification(other)
+    assert after.status == "done" and after.last_done == date.today() and after.due_date > before.due_date
+    assert client.record_certification(other) == after  # twice is the same as once
+
+
+def test_medical_account(client, raw, token):
+    account = client.medical_account(token)
+    assert account.contributions_total == sum(c.amount for c in account.contributions)
+    assert all(r.reimbursed + r.self_paid == r.total for r in account.reimbursements)
+    check("/v1/medical/account", "get", raw.get("/v1/medical/account", headers={"X-Resident-Token": token}))
+
+
+def test_hotline_submit_follow_rate(client, raw):
+    key = uuid.uuid4().hex
+    case = client.submit_case(a_case(), key)
+    assert case.status == "已受理" and case.masked_phone == "139 **** 5678" and case.created
+    again = client.submit_case(a_case(), key)
+    assert again.case_number == case.case_number and again.created is False
+    assert client.follow_case(case.case_number).case_number == case.case_number
+    assert case.case_number in [c.case_number for c in client.cases_by_phone("13912345678")]
+    with pytest.raises(PortalRefused) as refused:
+        client.rate_case(case.case_number, 5)
+    assert refused.value.code == "case_not_closed"
+    for _ in range(3):
+        raw.post(f"/v1/_sandbox/cases/{case.case_number}/advance").raise_for_status()
+    closed = client.follow_case(case.case_number)
+    assert [e.status for e in closed.timeline] == ["已受理", "已转办", "办理中", "已办结"]
+    rated = client.rate_case(case.case_number, 4, "修得很快")
+    assert rated.rating.score == 4 and client.rate_case(case.case_number, 4, "修得很快").rating.score == 4
+    with pytest.raises(PortalRefused) as twice:
+        client.rate_case(case.case_number, 1)
+    assert twice.value.code == "already_rated"
+    body = {"category": "其他", "description": "公交站没有遮雨棚。", "place": "人民路", "district": "于都县",
+            "contact_phone": "13912345678"}
+    check("/v1/hotline/cases", "post", raw.post("/v1/hotline/cases", json=body,
+                                                 headers={"Idempotency-Key": uuid.uuid4().hex}))
+    check("/v1/hotline/cases", "get", raw.get("/v1/hotline/cases", params={"phone": DEMO_PHONE}))
+    check("/v1/hotline/cases/{case_number}", "get", raw.get(f"/v1/hotline/cases/{case.case_number}"))
+
+
+def test_same_key_different_request_is_a_conflict(client):
+    key = uuid.uuid4().hex
+    client.submit_case(a_case(), key)
+    with pytest.raises(PortalRefused) as conflict:
+        client.submit_case(a_case(description="完全不同的一件事。"), key)
+    assert conflict.value.code == "idempotency_conflict"
+
+
+def test_demo_resident_has_a_closed_case_to_rate(client):
+    cases = client.cases_by_phone(DEMO_PHONE)
+    assert any(c.closed and c.rating is None for c in cases)
+    assert any(not c.closed for c in cases)
+
+
+def test_halls_slots_book_and_cancel(client, raw, token):
+    halls = client.halls("于都县")
+    assert len(halls) == 1 and halls[0].district == "于都县"
+    assert len(client.halls()) == 18
+    day = next_weekday()
+    slots = client.slots(halls[0].hall_id, day)
+    assert slots and all(s.remaining > 0 for s in slots)
+    key = uuid.uuid4().hex
+    booked = client.book_appointment(token, halls[0].hall_id, day, slots[0].start, "社保业务", key)
+    assert booked.status == "booked" and "身份证" in booked.materials
+    assert client.book_appointment(token, halls[0].hall_id, day, slots[0].start, "社保业务", key) == booked
+    assert client.slots(halls[0].hall_id, day)[0].remaining == slots[0].remaining - 1
+    assert booked.appointment_id in [a.appointment_id for a in client.appointments(token)]
+    cancelled = client.cancel_appointment(token, booked.appointment_id)
+    assert cancelled.status == "cancelled"
+    assert client.cancel_appointment(token, booked.appointment_id).status == "cancelled"
+    assert client.slots(halls[0].hall_id, day)[0].remaining == slots[0].remaining
+    check("/v1/halls", "get", raw.get("/v1/halls"))
+    check("/v1/halls/{hall_id}/slots", "get", raw.get(f"/v1/halls/{halls[0].hall_id}/slots",
+                                                      params={"date": day.isoformat()}))
+    check("/v1/appointments", "get", raw.get("/v1/appointments", headers={"X-Resident-Token": token}))
+
+
+def test_a_full_slot_is_refused(client, raw):
+    day = next_weekday() + timedelta(days=7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    token = raw.token(*demo_resident(2)[:2])
+    for _ in range(4):
+        client.book_appointment(token, "H02", day, "16:30", "医保业务", uuid.uuid4().hex)
+    with pytest.raises(PortalRefused) as full:
+        client.book_appointment(token, "H02", day, "16:30", "医保业务", uuid.uuid4().hex)
+    assert full.value.code == "slot_full"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("我八十岁了有没有补贴", "high-age-allowance"),
+    ("退休金什么时候涨", "pension-adjustment"),
+    ("老人证怎么办", "senior-card"),
+    ("医保报销比例是多少", "medical-reimbursement-rate"),
+    ("养老资格认证在哪里做", "pension-certification"),
+    ("坐公交要不要钱", "bus-concession"),
+])
+def test_policy_search_finds_plain_answers(client, raw, question, expected):
+    results = client.search_policies(question)
+    assert results and results[0].id == expected
+    check("/v1/policies", "get", raw.get("/v1/policies", params={"q": question}))
+
+
+def test_policy_search_finds_nothing_for_unrelated_questions(client):
+    assert client.search_policies("今天天气怎么样") == []
+    with pytest.raises(PortalNotFound):
+        client.policy("no-such-policy")
