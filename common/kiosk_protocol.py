@@ -26,13 +26,20 @@ SCREEN = "screen"  # "home" returns to the service tiles
 RESULT = "result"  # {"title": str, "value": str, "note": str}
 HELP_REQUESTED = "help_requested"
 END_SESSION = "end_session"
+SPEECH = "speech"  # the resident asked: "slower" | "faster" | "louder" | "softer"
+SPEECH_CHANGES = {"slower", "faster", "louder", "softer"}
+TEXT_SIZE = "text_size"  # "bigger"
+PRINTABLE = "printable"  # the result may be printed as a receipt
 
 
 def directive(**fields: Any) -> Dict[str, Any]:
     """The `json_message` an action passes to `dispatcher.utter_message`."""
-    unknown = set(fields) - {INPUT, SCREEN, RESULT, HELP_REQUESTED, END_SESSION}
+    unknown = set(fields) - {INPUT, SCREEN, RESULT, HELP_REQUESTED, END_SESSION, SPEECH, TEXT_SIZE,
+                             PRINTABLE}
     if unknown:
         raise ValueError(f"unknown kiosk directive fields: {sorted(unknown)}")
     if INPUT in fields and fields[INPUT] not in INPUTS:
         raise ValueError(f"unknown kiosk input {fields[INPUT]!r}")
+    if SPEECH in fields and fields[SPEECH] not in SPEECH_CHANGES:
+        raise ValueError(f"unknown speech change {fields[SPEECH]!r}")
     return {KEY: fields}

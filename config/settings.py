@@ -30,6 +30,7 @@ class _Frozen(BaseModel):
 class KioskSettings(_Frozen):
     kiosk_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
     centre_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    district: str
     text_scales: List[float]
     text_scale_index: int = 0
     idle_seconds: int = Field(..., ge=30, le=3600)
@@ -38,6 +39,14 @@ class KioskSettings(_Frozen):
     window_width: int = Field(..., ge=640)
     window_height: int = Field(..., ge=480)
     staff_pin_hash: str
+
+    @validator("district")
+    def _a_ganzhou_district(cls, value: str) -> str:
+        from common.idnumber import GANZHOU_DISTRICTS
+
+        if value not in GANZHOU_DISTRICTS.values():
+            raise ValueError("district must be one of Ganzhou's 18 counties and districts")
+        return value
 
     @validator("text_scales")
     def _three_steps_largest_half_again(cls, scales: List[float]) -> List[float]:
@@ -84,6 +93,7 @@ class DialogueSettings(_Frozen):
     project_dir: str
     models_dir: str
     request_timeout_seconds: float = Field(..., gt=0)
+    max_failed_answers: int = Field(2, ge=1, le=5)
 
     @property
     def base_url(self) -> str:

@@ -11,10 +11,10 @@ import sys
 import threading
 from typing import Callable, Optional, TextIO
 
+from common.menu import TILES as MENU
 from config import get_settings, secret
 from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
-from kiosk.menu import TILES as MENU
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.tts import speaker_from_settings

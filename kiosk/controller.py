@@ -12,9 +12,9 @@ import logging
 import time
 from typing import Callable, List, Optional, Protocol, Sequence
 
+from common.menu import GREETING
 from kiosk import voice_commands
 from kiosk.dialogue_client import Reply
-from kiosk.menu import GREETING
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.session import KioskSession
 from kiosk.speech import digits

@@ -5,8 +5,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
+from common.menu import TILES
 from kiosk import theme
-from kiosk.menu import TILES
 from kiosk.widgets.buttons import ServiceTile
 
 

@@ -19,6 +19,8 @@ _AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*元")
 _DATE_PART = re.compile(r"(\d{1,2})(月|日|号|点|时|分)")
 _YEAR = re.compile(r"(\d{4})年")
 _LONG_DIGITS = re.compile(r"\d{5,}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_GROUPED_DIGITS = re.compile(r"\d{3,}(?: \d{3,})+")  # case numbers, references: group by group
 _NUMBER = re.compile(r"\d+")
 
 
@@ -77,9 +79,19 @@ def _amount(match: re.Match) -> str:
     return spoken
 
 
+def _clock(match: re.Match) -> str:
+    hour, minute = int(match.group(1)), int(match.group(2))
+    spoken = ("两" if hour == 2 else cardinal(hour)) + "点"
+    if minute == 30:
+        return spoken + "半"
+    return spoken + (f"{cardinal(minute)}分" if minute else "")
+
+
 def verbalize(text: str) -> str:
     text = _MASKED.sub(lambda m: "尾号" + digit_by_digit(m.group(1)), text)
     text = _AMOUNT.sub(_amount, text)
+    text = _CLOCK.sub(_clock, text)
+    text = _GROUPED_DIGITS.sub(lambda m: "，".join(digit_by_digit(g) for g in m.group(0).split()), text)
     text = _YEAR.sub(lambda m: digit_by_digit(m.group(1)) + "年", text)
     text = _DATE_PART.sub(lambda m: cardinal(int(m.group(1))) + m.group(2), text)
     text = _LONG_DIGITS.sub(lambda m: digit_by_digit(m.group(0)), text)

@@ -1,4 +1,4 @@
-"""Conversation helpers every errand shares: say it again, go back a step."""
+"""Conversation helpers every errand shares: say it again, go back a step, not understood."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-# In a form, going back from a slot clears the slot asked before it.
-PREVIOUS_SLOT = {"person_name": ["id_number", "person_name", "identity_challenge"]}
+from common.menu import MENU_BUTTONS
+from config import get_settings
+
+# Each form's questions in order: going back from one clears it and the one before.
+FORM_STEPS = {
+    "identity_form": ["id_number", "person_name"],
+    "hotline_report_form": ["problem_description", "place", "district", "phone_number", "report_confirmed"],
+    "appointment_form": ["district", "hall_service", "appointment_date", "appointment_time",
+                         "appointment_confirmed"],
+    "hotline_rate_form": ["case_number", "rating"],
+}
+EXTRA_CLEARED = {"person_name": ["identity_challenge"]}
 
 
 def last_bot_turn(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -25,6 +35,14 @@ def last_bot_turn(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         elif event.get("event") == "bot" and user_seen == 1:
             turn.append(event)
     return list(reversed(turn))
+
+
+def slots_to_clear(form: str, requested: str) -> List[str]:
+    steps = FORM_STEPS.get(form, [])
+    if requested not in steps or steps.index(requested) == 0:
+        return []
+    previous = steps[steps.index(requested) - 1]
+    return [previous, requested] + EXTRA_CLEARED.get(requested, [])
 
 
 class ActionRepeatLast(Action):
@@ -51,12 +69,43 @@ class ActionGoBack(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
-        if not tracker.active_loop.get("name"):
+        form = tracker.active_loop.get("name")
+        if not form:
             dispatcher.utter_message(response="utter_nothing_to_go_back_to")
             return []
-        slots = PREVIOUS_SLOT.get(tracker.get_slot("requested_slot") or "", [])
+        slots = slots_to_clear(form, tracker.get_slot("requested_slot") or "")
         if not slots:
             dispatcher.utter_message(text="这已经是第一步了。不想办了，请点“首页”。")
             return []
         dispatcher.utter_message(text="好的，回到上一步。")
         return [SlotSet(slot, None) for slot in slots]
+
+
+def fallbacks_in_a_row(events: List[Dict[str, Any]]) -> int:
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    """Not understood: first, ask again with the big buttons; from the limit on, also offer
+    a person (two failed understandings in a row, by default)."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        if fallbacks_in_a_row(tracker.events) >= get_settings().dialogue.max_failed_answers:
+            # The menu ends with 找人帮忙: now it is offered as well.
+            dispatcher.utter_message(text="我还是没听明白，真对不起。请点下面的大按钮，或者点“找人帮忙”。",
+                                     buttons=MENU_BUTTONS)
+        else:
+            services = [button for button in MENU_BUTTONS if button["payload"] != "/help_volunteer"]
+            dispatcher.utter_message(text="对不起，我没听明白。请您换个说法，或者点下面的按钮。", buttons=services)
+        return []

@@ -9,14 +9,16 @@ masked name stays in the conversation. When the portal is down or the number is 
 from __future__ import annotations
 
 import time
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from common import idnumber
-from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_ID_NUMBER, directive
+from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_ID_NUMBER, SCREEN, directive
 from common.masking import mask_id_number
 from nlu.actions import parsing
 from nlu.actions.portal_access import portal
@@ -135,3 +137,24 @@ class ActionAskPersonName(Action):
         dispatcher.utter_message(text="请点一下您的名字。也可以直接说出您的全名。", buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE}))
         return []
+
+
+class ResidentAction(Action, metaclass=ABCMeta):
+    """An errand that needs a verified resident. When identity failed (the identity step
+    already said why) it just shows the home tiles again; portal errors become a sentence.
+    Subclasses implement `answer` with the resident's token."""
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        """The errand itself, for a verified resident."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        if tracker.get_slot("identity_stop") or not identity_still_valid(tracker):
+            dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
+            return [SlotSet("identity_stop", None)]
+        try:
+            return self.answer(dispatcher, tracker, tracker.get_slot("resident_token"))
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return [SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else []

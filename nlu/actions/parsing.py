@@ -27,3 +27,64 @@ def full_name(text: Optional[str]) -> Optional[str]:
 
 def is_masked_name(text: Optional[str]) -> bool:
     return bool(text) and "*" in str(text)
+
+
+# -- districts -------------------------------------------------------------------------
+
+def district_from_text(text: Optional[str]) -> Optional[str]:
+    """'我在于都' / '于都县' / '瑞金' -> the full name of one of Ganzhou's 18 districts."""
+    if not text:
+        return None
+    from common.idnumber import GANZHOU_DISTRICTS
+
+    for full in GANZHOU_DISTRICTS.values():
+        if full in text or full[:-1] in text:
+            return full
+    return None
+
+
+# -- 12345 problems ---------------------------------------------------------------------
+
+CATEGORY_WORDS = {
+    "供水供电": ("停水", "停电", "水管", "自来水", "电灯", "路灯", "灯坏", "灯不亮", "没电", "没水", "漏电"),
+    "市容环境": ("垃圾", "脏", "臭", "绿化", "卫生", "狗屎", "乱堆"),
+    "道路交通": ("马路", "路口", "红绿灯", "井盖", "坑", "公交", "停车", "人行道", "路面"),
+    "住房物业": ("物业", "漏水", "电梯", "楼顶", "房子", "楼道", "小区门"),
+    "噪音扰民": ("吵", "噪音", "广场舞", "音响", "施工", "装修"),
+    "社会保障": ("养老金", "补贴", "低保", "社保", "退休金"),
+    "医疗卫生": ("医院", "看病", "药", "医生", "卫生院"),
+}
+
+
+def problem_category(description: str) -> str:
+    """The 12345 category a description most likely belongs to; 其他 when unsure."""
+    scores = {category: sum(word in description for word in words)
+              for category, words in CATEGORY_WORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else "其他"
+
+
+def meaningful(text: Optional[str], minimum: int = 4) -> bool:
+    """Enough words to act on (fillers and punctuation do not count)."""
+    if not text:
+        return False
+    cleaned = _SPACES_AND_PUNCT.sub("", text)
+    for filler in ("那个", "呃", "嗯", "就是", "啊"):
+        cleaned = cleaned.replace(filler, "")
+    return len(cleaned) >= minimum
+
+
+# -- ratings ------------------------------------------------------------------------------
+
+RATING_WORDS = [("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("还行", 3),
+                ("非常满意", 5), ("很满意", 5), ("满意", 4)]
+
+
+def rating_from_text(text: Optional[str]) -> Optional[int]:
+    if not text:
+        return None
+    for word, score in RATING_WORDS:
+        if word in text:
+            return score
+    digits = [int(ch) for ch in text if ch in "12345"]
+    return digits[0] if len(digits) == 1 else None

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from common.kiosk_protocol import RESULT, SCREEN, directive
+from common.kiosk_protocol import RESULT, directive
 from nlu.actions.formatting import month, month_day, yuan
-from nlu.actions.identity import identity_still_valid
+from nlu.actions.identity import ResidentAction
 from nlu.actions.portal_access import portal
-from nlu.actions.portal_errors import sentence_for
-from portal.errors import PortalError, PortalRefused
 from portal.models import PensionPayment
 
 MONTHS_SHOWN = 3
@@ -35,23 +31,12 @@ def describe(payments: List[PensionPayment]) -> Dict[str, Any]:
     return {"text": text, "result": result}
 
 
-class ActionQueryPension(Action):
+class ActionQueryPension(ResidentAction):
     def name(self) -> str:
         return "action_query_pension"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
-        if tracker.get_slot("identity_stop") or not identity_still_valid(tracker):
-            # The identity step already said why; offer the home screen again.
-            dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
-            return [SlotSet("identity_stop", None)]
-        try:
-            payments = portal().pension_payments(tracker.get_slot("resident_token"), MONTHS_SHOWN)
-        except PortalError as error:
-            dispatcher.utter_message(text=sentence_for(error))
-            events = [SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else []
-            return events
-        answer = describe(payments)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        answer = describe(portal().pension_payments(token, MONTHS_SHOWN))
         result = directive(**{RESULT: answer["result"]}) if answer["result"] else None
         dispatcher.utter_message(text=answer["text"], json_message=result)
         dispatcher.utter_message(response="utter_what_else")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from common.menu import TILES
 from kiosk import theme
-from kiosk.menu import TILES
 from tests.kiosk import a11y
 from tests.kiosk.ui import find
 
@@ -20,7 +20,8 @@ def test_home_has_six_tiles_and_the_bar(ui):
     tiles = find(ui.app.root, ServiceTile)
     assert [t.text for t in reversed(tiles)] == [label for _id, label, _payload in TILES]
     assert all(2 <= len(t.text) <= 6 and t.icon for t in tiles)
-    assert sorted(b.text for b in find(ui.app.root, BarButton)) == sorted(ALWAYS_PRESENT)
+    microphone = ["说话"] if ui.app.state.voice_available else []
+    assert sorted(b.text for b in find(ui.app.root, BarButton)) == sorted(ALWAYS_PRESENT + microphone)
 
 
 @pytest.mark.parametrize("step", [0, 1, 2])

@@ -1,4 +1,4 @@
-"""The services a resident can start from the home screen (window and console alike)."""
+"""The services a resident can start from the home screen (window, console and dialogue alike)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,6 @@ TILES = [
 ]
 
 GREETING = "您好！请点一下您要办的事。"
+
+# The same services as Rasa buttons, for replies that offer the menu again.
+MENU_BUTTONS = [{"title": label, "payload": payload} for _tile, label, payload in TILES]

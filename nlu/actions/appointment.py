@@ -1,0 +1,216 @@
+"""Booking a visit to a service hall: district (the centre's own first), what for, which
+day, which time, then an explicit yes before the booking is made."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from nlu.actions import parsing
+from nlu.actions.district import DistrictValidation
+from nlu.actions.formatting import day_label, month_day, time_label
+from nlu.actions.forms import ConfirmedForm
+from nlu.actions.identity import ResidentAction, identity_still_valid
+from nlu.actions.portal_access import portal
+from nlu.actions.portal_errors import sentence_for
+from portal.errors import PortalError, PortalRefused
+from portal.models import Hall
+
+SERVICES = ["社保业务", "医保业务", "户籍业务", "老年人优待证", "高龄补贴申请"]
+DAYS_OFFERED = 5
+TIMES_OFFERED = 6
+APPOINTMENT_SLOTS = ["district", "hall_service", "appointment_date", "appointment_time", "appointment_confirmed"]
+YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
+def working_days(today: date, count: int) -> List[date]:
+    days, day = [], today
+    while len(days) < count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+def hall_for(district: str) -> Hall:
+    return portal().halls(parsing.district_from_text(district))[0]
+
+
+def parse_day(value: Any) -> Optional[date]:
+    text = str(value or "")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    today = date.today()
+    for word, offset in (("大后天", 3), ("后天", 2), ("明天", 1)):
+        if word in text:
+            return today + timedelta(days=offset)
+    return None
+
+
+class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
+    confirm_slot = "appointment_confirmed"
+    changeable = {"appointment_date": "改日子", "appointment_time": "改时间", "hall_service": "改事项",
+                  "district": "改区县"}
+    also_cleared = {"appointment_date": ("appointment_time",), "district": ("appointment_time",)}
+
+    def name(self) -> str:
+        return "validate_appointment_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        # No verified resident (the identity step said why): nothing to ask, nothing to book.
+        if not identity_still_valid(tracker):
+            return []
+        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+
+    def validate_hall_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        service = next((s for s in SERVICES if s in text or (text and text in s)), None)
+        if service is None:
+            return self.failed("hall_service", dispatcher, tracker, first_time="请点一下要办的事。",
+                               explanation="请点一下下面的一个按钮，比如“社保业务”。")
+        return self.answered("hall_service", service, tracker)
+
+    def validate_appointment_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[str, Any]:
+        day = parse_day(value)
+        offered = working_days(date.today(), 10)
+        if day not in offered:
+            return self.failed("appointment_date", dispatcher, tracker,
+                               first_time="这一天不能预约。请点一下下面的日子。",
+                               explanation="大厅只在工作日开门，可以约未来两周内的日子。请点一下下面的日子。")
+        return self.answered("appointment_date", day.isoformat(), tracker, appointment_time=None)
+
+    def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[str, Any]:
+        start = str(value or "").strip()
+        try:
+            free = {slot.start for slot in portal().slots(hall_for(tracker.get_slot("district")).hall_id,
+                                                          date.fromisoformat(tracker.get_slot("appointment_date")))
+                    if slot.remaining > 0}
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return {"appointment_time": None}
+        if start not in free:
+            return self.failed("appointment_time", dispatcher, tracker, first_time="这个时间约不上了。请换一个。",
+                               explanation="请点一下下面还能约的时间。")
+        return self.answered("appointment_time", start, tracker)
+
+    def validate_appointment_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> Dict[str, Any]:
+        return self.confirmation(value)
+
+
+def ask_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    buttons = [{"title": s, "payload": f'/inform{{"hall_service": "{s}"}}'} for s in SERVICES]
+    dispatcher.utter_message(text="您去办什么事？请点一下。", buttons=buttons,
+                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+    return []
+
+
+def ask_date(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    today = date.today()
+    buttons = [{"title": day_label(day, today), "payload": f'/inform{{"appointment_date": "{day}"}}'}
+               for day in working_days(today, DAYS_OFFERED)]
+    dispatcher.utter_message(text="哪一天去？请点一下。", buttons=buttons,
+                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+    return []
+
+
+def ask_time(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    day = date.fromisoformat(tracker.get_slot("appointment_date"))
+    try:
+        slots = [s for s in portal().slots(hall_for(tracker.get_slot("district")).hall_id, day) if s.remaining > 0]
+    except PortalError as error:
+        dispatcher.utter_message(text=sentence_for(error))
+        return []
+    if not slots:
+        dispatcher.utter_message(text=f"{month_day(day)}已经约满了。请换一天。")
+        return [SlotSet("appointment_date", None)] + ask_date(dispatcher, tracker) + [
+            SlotSet("requested_slot", "appointment_date")]
+    buttons = [{"title": time_label(s.start), "payload": f'/inform{{"appointment_time": "{s.start}"}}'}
+               for s in slots[:TIMES_OFFERED]]
+    dispatcher.utter_message(text=f"{month_day(day)}几点去？请点一下。", buttons=buttons,
+                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+    return []
+
+
+class ActionAskHallService(Action):
+    def name(self) -> str:
+        return "action_ask_hall_service"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        return ask_service(dispatcher, tracker)
+
+
+class ActionAskAppointmentDate(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_date"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        return ask_date(dispatcher, tracker)
+
+
+class ActionAskAppointmentTime(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        return ask_time(dispatcher, tracker)
+
+
+class ActionAskAppointmentConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        day = date.fromisoformat(tracker.get_slot("appointment_date"))
+        try:
+            hall = hall_for(tracker.get_slot("district"))
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return []
+        dispatcher.utter_message(
+            text=(f"给您约在{hall.name}，{day_label(day, date.today())}，"
+                  f"{time_label(tracker.get_slot('appointment_time'))}，办{tracker.get_slot('hall_service')}。对吗？"),
+            buttons=YES_NO_BUTTONS, json_message=directive(**{INPUT: INPUT_YES_NO}))
+        return []
+
+
+class ActionBookAppointment(ResidentAction):
+    def name(self) -> str:
+        return "action_book_appointment"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        clear = [SlotSet(slot, None) for slot in APPOINTMENT_SLOTS[1:]]
+        day = date.fromisoformat(tracker.get_slot("appointment_date"))
+        key = re.sub(r"[^A-Za-z0-9_-]", "", f"{tracker.sender_id}-{day}-{tracker.get_slot('appointment_time')}")[-64:]
+        hall = hall_for(tracker.get_slot("district"))
+        try:
+            booked = portal().book_appointment(token, hall.hall_id, day, tracker.get_slot("appointment_time"),
+                                               tracker.get_slot("hall_service"), key)
+        except PortalRefused as refused:
+            if refused.code != "slot_full":
+                raise
+            dispatcher.utter_message(text="这个时间刚刚被约满了。请重新预约。")
+            return clear
+        when = f"{month_day(booked.date)} {time_label(booked.start)}"
+        dispatcher.utter_message(
+            text=(f"约好了。请您{day_label(booked.date, date.today())}{time_label(booked.start)}，"
+                  f"到{booked.hall_name}。地址是{booked.address}。请带上：{'、'.join(booked.materials)}。"),
+            json_message=directive(**{RESULT: {"title": "预约成功", "value": when, "note": booked.hall_name},
+                                      PRINTABLE: True}))
+        dispatcher.utter_message(response="utter_what_else")
+        return clear

@@ -1,0 +1,114 @@
+"""What every form's validation shares: counting failed answers and offering a way out.
+
+An older resident who gives the same question a wrong answer twice should not be asked a
+third time in the same words: the second failure explains what is needed and offers a
+person (the limit comes from config). The counts live in one slot and are cleared when the
+slot is answered.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Dict
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from config import get_settings
+
+HELP_BUTTON = {"title": "找人帮忙", "payload": "/help_volunteer"}
+
+
+def failure_limit() -> int:
+    return get_settings().dialogue.max_failed_answers
+
+
+class ElderFormValidation(FormValidationAction):
+    """Subclasses call `failed` when an answer cannot be used and `answered` when it can."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so rasa_sdk registers only the concrete forms' validators."""
+
+    @staticmethod
+    def _counts(tracker: Tracker) -> Dict[str, int]:
+        return dict(tracker.get_slot("failed_answers") or {})
+
+    def failed(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+               first_time: str, explanation: str, **message: Any) -> Dict[str, Any]:
+        """Say why the answer did not work; from the limit on, explain and offer a person."""
+        counts = self._counts(tracker)
+        counts[slot] = counts.get(slot, 0) + 1
+        if counts[slot] >= failure_limit():
+            buttons = list(message.pop("buttons", [])) + [HELP_BUTTON]
+            dispatcher.utter_message(text=explanation, buttons=buttons, **message)
+        else:
+            dispatcher.utter_message(text=first_time, **message)
+        return {slot: None, "failed_answers": counts}
+
+    def answered(self, slot: str, value: Any, tracker: Tracker, **more: Any) -> Dict[str, Any]:
+        counts = self._counts(tracker)
+        counts.pop(slot, None)
+        return {slot: value, "failed_answers": counts, **more}
+
+
+class ConfirmedForm(ElderFormValidation):
+    """A form that reads everything back and asks 对吗？ before anything is submitted.
+
+    不对 makes the form ask which answer to change (`change_field`, with one button per
+    answer); the chosen answer is cleared, asked again, and everything is read back again.
+    """
+
+    confirm_slot: str = ""
+    # answer -> button title, in the order the buttons appear
+    changeable: Dict[str, str] = {}
+    # answers that must be asked again when another one changes (a new day needs a new time)
+    also_cleared: Dict[str, tuple] = {}
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        """change_field is asked only after 不对."""
+        slots = [slot for slot in domain_slots if slot != "change_field"]
+        if tracker.get_slot("change_requested") and self.confirm_slot in slots:
+            slots.insert(slots.index(self.confirm_slot), "change_field")
+        return slots
+
+    def confirmation(self, value: Any) -> Dict[str, Any]:
+        if value is True:
+            return {self.confirm_slot: True}
+        return {self.confirm_slot: None, "change_requested": True}
+
+    def change_buttons(self) -> list:
+        return [{"title": title, "payload": f'/inform{{"change_field": "{field}"}}'}
+                for field, title in self.changeable.items()]
+
+    def validate_change_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: Dict[str, Any]) -> Dict[str, Any]:
+        if value not in self.changeable:
+            return self.failed("change_field", dispatcher, tracker, first_time="请点一下要改的那一项。",
+                               explanation="请点一下要改的那一项。都对的话，请点“首页”重新开始。",
+                               buttons=self.change_buttons())
+        cleared = {slot: None for slot in (value, *self.also_cleared.get(value, ()))}
+        return {"change_field": None, "change_requested": None, **cleared}
+
+
+class ActionAskChangeField(Action):
+    """After 不对: one button per answer the active form can change."""
+
+    def name(self) -> str:
+        return "action_ask_change_field"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> list:
+        form = tracker.active_loop.get("name")
+        validators = [cls for cls in _concrete(ConfirmedForm) if cls().name() == f"validate_{form}"]
+        buttons = validators[0]().change_buttons() if validators else []
+        dispatcher.utter_message(text="好的。您要改哪一项？请点一下。", buttons=buttons)
+        return []
+
+
+def _concrete(base: type) -> list:
+    found = []
+    for cls in base.__subclasses__():
+        found += [cls] if not getattr(cls, "__abstractmethods__", None) else []
+        found += _concrete(cls)
+    return found

@@ -1,0 +1,256 @@
+"""12345: report a problem, follow a case, rate a closed case.
+
+A report asks what happened, where, which district and a phone number, then reads it all
+back (phone masked) and asks for an explicit yes before anything is submitted. Submissions
+go through the outbox: when the portal cannot be reached, the resident gets a local
+reference and the report is sent later, exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from common.kiosk_protocol import INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from common.masking import last_four
+from nlu.actions import parsing
+from nlu.actions.district import DistrictValidation
+from nlu.actions.formatting import grouped
+from nlu.actions.forms import ConfirmedForm, ElderFormValidation
+from nlu.actions.portal_access import outbox, portal
+from nlu.actions.portal_errors import sentence_for
+from portal.errors import PortalError, PortalNotFound, PortalRefused
+from portal.models import Case, CaseRequest
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+CASE_NUMBER = re.compile(r"^\d{16}$")
+REPORT_SLOTS = ["problem_description", "problem_category", "place", "district", "phone_number",
+                "report_confirmed"]
+YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
+
+
+def digits_only(value: Any) -> str:
+    return re.sub(r"\D", "", str(value or ""))
+
+
+class PhoneValidation(ElderFormValidation):
+    def validate_phone_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[str, Any]:
+        phone = digits_only(value)
+        if not PHONE.match(phone):
+            return self.failed("phone_number", dispatcher, tracker,
+                               first_time="这个手机号好像不对。请再输一遍，一共11位。",
+                               explanation="手机号是11位数字，以1开头。没有手机的话，可以找工作人员帮忙。",
+                               json_message=directive(**{INPUT: INPUT_PHONE}))
+        return self.answered("phone_number", phone, tracker)
+
+
+class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedForm):
+    confirm_slot = "report_confirmed"
+    changeable = {"problem_description": "改问题", "place": "改地点", "district": "改区县",
+                  "phone_number": "改手机号"}
+
+    def name(self) -> str:
+        return "validate_hotline_report_form"
+
+    def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if not parsing.meaningful(text):
+            return self.failed("problem_description", dispatcher, tracker,
+                               first_time="没听清楚是什么事。请再说一遍。",
+                               explanation="请说说遇到的事，比如“楼道的灯坏了”“小区垃圾没人收”。")
+        category = tracker.get_slot("problem_category") or parsing.problem_category(text)
+        return self.answered("problem_description", text, tracker, problem_category=category)
+
+    def validate_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[str, Any]:
+        text = str(value or "").strip()
+        if not parsing.meaningful(text, 2):
+            return self.failed("place", dispatcher, tracker, first_time="没听清楚地点。请再说一遍。",
+                               explanation="请说一个地方，比如“文明大道18号”“幸福小区3栋”。")
+        return self.answered("place", text, tracker)
+
+    def validate_report_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[str, Any]:
+        return self.confirmation(value)
+
+
+def read_back(tracker: Tracker) -> str:
+    return (f"我帮您记下了：{tracker.get_slot('problem_description')}。"
+            f"地点是{tracker.get_slot('place')}，{tracker.get_slot('district')}。"
+            f"联系电话尾号{last_four(tracker.get_slot('phone_number') or '')}。对吗？")
+
+
+class ActionAskReportConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_report_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=read_back(tracker), buttons=YES_NO_BUTTONS,
+                                 json_message=directive(**{INPUT: INPUT_YES_NO}))
+        return []
+
+
+class ActionSubmitHotlineReport(Action):
+    def name(self) -> str:
+        return "action_submit_hotline_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        request = CaseRequest(
+            category=tracker.get_slot("problem_category") or "其他",
+            description=tracker.get_slot("problem_description"), place=tracker.get_slot("place"),
+            district=tracker.get_slot("district"), contact_phone=tracker.get_slot("phone_number"))
+        clear = [SlotSet(slot, None) for slot in REPORT_SLOTS]
+        try:
+            submission = outbox().submit_or_queue(request)
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return clear
+        if submission.queued:
+            reference = grouped(submission.reference, 3)
+            dispatcher.utter_message(
+                text=f"网络暂时不通，但您的事已经记下了。接通以后会自动提交。您的登记号是 {reference}。",
+                json_message=directive(**{RESULT: {"title": "登记号", "value": reference,
+                                                   "note": "网络恢复后自动提交"}, PRINTABLE: True}))
+        else:
+            number = grouped(submission.case.case_number, 4)
+            dispatcher.utter_message(
+                text=f"已经帮您提交到12345了。办件编号是 {number}。以后可以用这个编号查进度。",
+                json_message=directive(**{RESULT: {"title": "12345办件编号", "value": number,
+                                                   "note": "请记下来，或者打印凭条"}, PRINTABLE: True}))
+        dispatcher.utter_message(response="utter_what_else")
+        return clear
+
+
+# -- following a case -------------------------------------------------------------------
+
+class ValidateHotlineTrackForm(PhoneValidation):
+    def name(self) -> str:
+        return "validate_hotline_track_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        # track_by is listed so that tapping 用手机号查 counts as an answer to this form.
+        return ["track_by", "phone_number"] if tracker.get_slot("track_by") == "phone" else ["case_number"]
+
+    def validate_case_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[str, Any]:
+        return case_number_checked(self, value, dispatcher, tracker)
+
+
+def case_number_checked(form: ElderFormValidation, value: Any, dispatcher: CollectingDispatcher,
+                        tracker: Tracker) -> Dict[str, Any]:
+    number = digits_only(value)
+    if not CASE_NUMBER.match(number):
+        return form.failed("case_number", dispatcher, tracker,
+                           first_time="办件编号是16位数字。请再输一遍。",
+                           explanation="办件编号在您的凭条或短信上，一共16位数字。找不到的话，可以用手机号查。",
+                           buttons=[{"title": "用手机号查", "payload": '/inform{"track_by": "phone"}'}])
+    return form.answered("case_number", number, tracker)
+
+
+def describe_case(case: Case) -> str:
+    latest = case.timeline[-1]
+    where = "" if latest.department == "12345热线" else f"现在由{latest.department}办理。"
+    return f"编号尾号{case.case_number[-4:]}的事：{case.description} 现在是“{case.status}”。{where}"
+
+
+class ActionShowCase(Action):
+    def name(self) -> str:
+        return "action_show_case"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        try:
+            cases = self._cases(tracker)
+        except PortalNotFound:
+            dispatcher.utter_message(text="没有查到这个编号。请核对一下，再查一次。")
+            return [SlotSet("case_number", None), SlotSet("track_by", None)]
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return [SlotSet("track_by", None)]
+        if not cases:
+            dispatcher.utter_message(text="这个手机号没有查到反映过的事。")
+            return [SlotSet("track_by", None), SlotSet("phone_number", None)]
+        latest = cases[0]
+        dispatcher.utter_message(
+            text="".join(describe_case(case) for case in cases[:3]),
+            json_message=directive(**{RESULT: {"title": "办理进度", "value": latest.status,
+                                               "note": f"办件编号尾号{latest.case_number[-4:]}"}}))
+        to_rate = next((case for case in cases if case.closed and case.rating is None), None)
+        if to_rate is not None:
+            dispatcher.utter_message(text="这件事已经办完了。您要评价一下吗？",
+                                     buttons=[{"title": "去评价", "payload": "/hotline_rate"},
+                                              {"title": "不用了", "payload": "/deny"}])
+        else:
+            dispatcher.utter_message(response="utter_what_else")
+        target = to_rate or latest
+        return [SlotSet("case_number", target.case_number), SlotSet("track_by", None),
+                SlotSet("phone_number", None)]
+
+    @staticmethod
+    def _cases(tracker: Tracker) -> List[Case]:
+        if tracker.get_slot("track_by") == "phone":
+            return portal().cases_by_phone(tracker.get_slot("phone_number"))
+        return [portal().follow_case(tracker.get_slot("case_number"))]
+
+
+# -- rating a closed case ---------------------------------------------------------------
+
+class ValidateHotlineRateForm(ElderFormValidation):
+    def name(self) -> str:
+        return "validate_hotline_rate_form"
+
+    def validate_case_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[str, Any]:
+        return case_number_checked(self, value, dispatcher, tracker)
+
+    def validate_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[str, Any]:
+        score = score_of(value)
+        if score is None:
+            return self.failed("rating", dispatcher, tracker, first_time="请点一下“满意”还是“不满意”。",
+                               explanation="请点一下下面的一个按钮：很满意、满意、一般、不满意、很不满意。")
+        return self.answered("rating", float(score), tracker)
+
+
+def score_of(value: Any) -> Optional[int]:
+    try:
+        score = int(float(value))
+    except (TypeError, ValueError):
+        return parsing.rating_from_text(str(value or ""))
+    return score if 1 <= score <= 5 else None
+
+
+class ActionSubmitRating(Action):
+    def name(self) -> str:
+        return "action_submit_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        number, score = tracker.get_slot("case_number"), score_of(tracker.get_slot("rating"))
+        clear = [SlotSet("rating", None), SlotSet("case_number", None)]
+        try:
+            portal().rate_case(number, score)
+        except PortalRefused as refused:
+            if refused.code == "case_not_closed":
+                dispatcher.utter_message(text="这件事还没有办完。办完以后才能评价。")
+            elif refused.code == "already_rated":
+                dispatcher.utter_message(text="这件事您已经评价过了。谢谢您。")
+            else:
+                dispatcher.utter_message(text=sentence_for(refused))
+            return clear
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return clear
+        dispatcher.utter_message(response="utter_rating_thanks")
+        dispatcher.utter_message(response="utter_what_else")
+        return clear

@@ -1,0 +1,1 @@
+"""Custom Rasa components for older residents' spoken Mandarin."""
