@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import day_label, month_day, time_label
@@ -211,6 +211,6 @@ class ActionBookAppointment(ResidentAction):
             text=(f"约好了。请您{day_label(booked.date, date.today())}{time_label(booked.start)}，"
                   f"到{booked.hall_name}。地址是{booked.address}。请带上：{'、'.join(booked.materials)}。"),
             json_message=directive(**{RESULT: {"title": "预约成功", "value": when, "note": booked.hall_name},
-                                      PRINTABLE: True}))
+                                      PRINTABLE: True, FINISHED: "appointment"}))
         dispatcher.utter_message(response="utter_what_else")
         return clear

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common.kiosk_protocol import FALLBACK, directive
 from common.menu import MENU_BUTTONS
 from config import get_settings
 
@@ -104,8 +105,9 @@ class ActionFallback(Action):
         if fallbacks_in_a_row(tracker.events) >= get_settings().dialogue.max_failed_answers:
             # The menu ends with 找人帮忙: now it is offered as well.
             dispatcher.utter_message(text="我还是没听明白，真对不起。请点下面的大按钮，或者点“找人帮忙”。",
-                                     buttons=MENU_BUTTONS)
+                                     buttons=MENU_BUTTONS, json_message=directive(**{FALLBACK: True}))
         else:
             services = [button for button in MENU_BUTTONS if button["payload"] != "/help_volunteer"]
-            dispatcher.utter_message(text="对不起，我没听明白。请您换个说法，或者点下面的按钮。", buttons=services)
+            dispatcher.utter_message(text="对不起，我没听明白。请您换个说法，或者点下面的按钮。", buttons=services,
+                                     json_message=directive(**{FALLBACK: True}))
         return []

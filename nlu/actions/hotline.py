@@ -8,6 +8,8 @@ reference and the report is sent later, exactly once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any, Dict, List, Optional
 
@@ -16,14 +18,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.kiosk_protocol import INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
-from common.masking import last_four
+from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from common.masking import last_four, mask_phone
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import grouped
 from nlu.actions.forms import ConfirmedForm, ElderFormValidation
 from nlu.actions.portal_access import outbox, portal
 from nlu.actions.portal_errors import sentence_for
+from nlu.actions.vault import vault
 from portal.errors import PortalError, PortalNotFound, PortalRefused
 from portal.models import Case, CaseRequest
 
@@ -47,7 +50,9 @@ class PhoneValidation(ElderFormValidation):
                                first_time="这个手机号好像不对。请再输一遍，一共11位。",
                                explanation="手机号是11位数字，以1开头。没有手机的话，可以找工作人员帮忙。",
                                json_message=directive(**{INPUT: INPUT_PHONE}))
-        return self.answered("phone_number", phone, tracker)
+        # The conversation record keeps the masked number; the full one waits in the vault.
+        vault().put(tracker.sender_id, "phone_number", phone)
+        return self.answered("phone_number", mask_phone(phone), tracker)
 
 
 class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedForm):
@@ -98,19 +103,29 @@ class ActionAskReportConfirmed(Action):
         return []
 
 
+def submission_key(conversation: str, request: CaseRequest) -> str:
+    """The same report in the same conversation is one case, however often it is sent."""
+    content = json.dumps([conversation, request.as_json()], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:40]
+
+
 class ActionSubmitHotlineReport(Action):
     def name(self) -> str:
         return "action_submit_hotline_report"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
+        clear = [SlotSet(slot, None) for slot in REPORT_SLOTS]
+        phone = vault().get(tracker.sender_id, "phone_number")
+        if phone is None:  # a long pause or a restart: the number is gone, ask for it again
+            dispatcher.utter_message(text="为了保护您的信息，手机号要再输一次。请您重新点“反映问题”。")
+            return clear
         request = CaseRequest(
             category=tracker.get_slot("problem_category") or "其他",
             description=tracker.get_slot("problem_description"), place=tracker.get_slot("place"),
-            district=tracker.get_slot("district"), contact_phone=tracker.get_slot("phone_number"))
-        clear = [SlotSet(slot, None) for slot in REPORT_SLOTS]
+            district=tracker.get_slot("district"), contact_phone=phone)
         try:
-            submission = outbox().submit_or_queue(request)
+            submission = outbox().submit_or_queue(request, submission_key(tracker.sender_id, request))
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
             return clear
@@ -125,7 +140,8 @@ class ActionSubmitHotlineReport(Action):
             dispatcher.utter_message(
                 text=f"已经帮您提交到12345了。办件编号是 {number}。以后可以用这个编号查进度。",
                 json_message=directive(**{RESULT: {"title": "12345办件编号", "value": number,
-                                                   "note": "请记下来，或者打印凭条"}, PRINTABLE: True}))
+                                                   "note": "请记下来，或者打印凭条"}, PRINTABLE: True,
+                                          FINISHED: "hotline_report"}))
         dispatcher.utter_message(response="utter_what_else")
         return clear
 
@@ -184,7 +200,8 @@ class ActionShowCase(Action):
         dispatcher.utter_message(
             text="".join(describe_case(case) for case in cases[:3]),
             json_message=directive(**{RESULT: {"title": "办理进度", "value": latest.status,
-                                               "note": f"办件编号尾号{latest.case_number[-4:]}"}}))
+                                               "note": f"办件编号尾号{latest.case_number[-4:]}"},
+                                      FINISHED: "hotline_track"}))
         to_rate = next((case for case in cases if case.closed and case.rating is None), None)
         if to_rate is not None:
             dispatcher.utter_message(text="这件事已经办完了。您要评价一下吗？",
@@ -199,7 +216,7 @@ class ActionShowCase(Action):
     @staticmethod
     def _cases(tracker: Tracker) -> List[Case]:
         if tracker.get_slot("track_by") == "phone":
-            return portal().cases_by_phone(tracker.get_slot("phone_number"))
+            return portal().cases_by_phone(vault().get(tracker.sender_id, "phone_number") or "")
         return [portal().follow_case(tracker.get_slot("case_number"))]
 
 
@@ -251,6 +268,6 @@ class ActionSubmitRating(Action):
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
             return clear
-        dispatcher.utter_message(response="utter_rating_thanks")
+        dispatcher.utter_message(response="utter_rating_thanks", json_message=directive(**{FINISHED: "hotline_rate"}))
         dispatcher.utter_message(response="utter_what_else")
         return clear

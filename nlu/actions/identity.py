@@ -23,6 +23,7 @@ from common.masking import mask_id_number
 from nlu.actions import parsing
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
+from nlu.actions.vault import vault
 from portal.errors import PortalError, PortalNotFound, PortalRefused, PortalUnavailable
 
 STOP_LOCKED = "locked"
@@ -55,14 +56,16 @@ class ValidateIdentityForm(FormValidationAction):
     def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
     ) -> Dict[str, Any]:
+        kept = vault().get(tracker.sender_id, "id_number")
+        if kept and str(value) == mask_id_number(kept) and identity_still_valid(tracker):
+            return {"id_number": value}  # the verified resident, met again in a later errand
         number = idnumber.normalise(str(value or ""))
         if not idnumber.is_valid(number):
             dispatcher.utter_message(text="这个号码好像不对。请您再输一遍。",
                                      json_message=directive(**{INPUT: INPUT_ID_NUMBER}))
             return {"id_number": None}
-        same_person = number == tracker.get_slot("id_number")
-        if same_person and identity_still_valid(tracker):
-            return {"id_number": number}
+        if number == kept and identity_still_valid(tracker):
+            return {"id_number": mask_id_number(number)}
         try:
             challenge = _challenge(number)
         except PortalNotFound:
@@ -72,17 +75,26 @@ class ValidateIdentityForm(FormValidationAction):
         except PortalError as error:
             return self._stop(dispatcher, error)
         dispatcher.utter_message(text=f"好的，身份证号 {mask_id_number(number)}。")
-        return {"id_number": number, "identity_challenge": challenge, "person_name": None,
+        # The conversation record keeps the masked number; the full one waits in the vault.
+        vault().put(tracker.sender_id, "id_number", number)
+        return {"id_number": mask_id_number(number), "identity_challenge": challenge, "person_name": None,
                 "resident_token": None, "resident_token_expires": None}
 
     def validate_person_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
     ) -> Dict[str, Any]:
         text = str(value or "")
+        said = (tracker.latest_message or {}).get("text") or ""
+        if not parsing.is_masked_name(text) and parsing.full_name(said):
+            text = said  # the whole sentence ("我叫王桂英") beats a partly recognised name entity
         if parsing.is_masked_name(text) and identity_still_valid(tracker):
             return {"person_name": text}
         challenge = tracker.get_slot("identity_challenge") or {}
-        number = tracker.get_slot("id_number")
+        number = vault().get(tracker.sender_id, "id_number")
+        if number is None:  # the vault forgot it (a long pause, a restart): ask once more
+            dispatcher.utter_message(text="请您再输入一次身份证号码。",
+                                     json_message=directive(**{INPUT: INPUT_ID_NUMBER}))
+            return {"id_number": None, "person_name": None, "identity_challenge": None}
         try:
             if parsing.is_masked_name(text) and text in challenge.get("options", []):
                 verified = portal().verify_identity(

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from config import get_settings
+from config import get_settings, secret
+from nlu.actions.practice import practising
 from portal.client import PortalClient
 from portal.outbox import Outbox
 
 
 @lru_cache(maxsize=1)
-def portal() -> PortalClient:
+def _real() -> PortalClient:
     return PortalClient.from_settings(get_settings())
 
 
 @lru_cache(maxsize=1)
-def outbox() -> Outbox:
-    """Started with its background sender, so queued reports go out when the portal is back."""
-    box = Outbox(get_settings().data_dir / "outbox.sqlite3", portal())
+def _practice() -> PortalClient:
+    """The sandbox, for guided lessons: the embedded one, or the centre's practice portal."""
+    settings = get_settings()
+    if settings.portal.mode == "sandbox":
+        return _real()
+    return PortalClient(settings.portal.practice_url, secret(settings.portal.practice_key_env) or "",
+                        settings.portal.connect_timeout_seconds, settings.portal.read_timeout_seconds)
+
+
+def portal() -> PortalClient:
+    """The portal this conversation may use: practice conversations never reach the real one."""
+    return _practice() if practising.get() else _real()
+
+
+@lru_cache(maxsize=2)
+def _outbox(practice: bool) -> Outbox:
+    name = "practice-outbox.sqlite3" if practice else "outbox.sqlite3"
+    box = Outbox(get_settings().data_dir / name, _practice() if practice else _real())
     box.start()
     return box
+
+
+def outbox() -> Outbox:
+    """Started with its background sender, so queued reports go out when the portal is back."""
+    return _outbox(practising.get())

@@ -1,0 +1,133 @@
+"""Write data/nlu/phrasings.yml: many ways older residents say each request, from parts.
+
+Hand-written examples (the other files) are what the NLU report holds out and tests on;
+these generated ones only widen training: a filler or two (那个, 呃, 就是), a polite or
+plain opening, a core phrase with colloquial and local words (退休工资, 养老钱, 冇), and an
+ending particle, without punctuation, as a recogniser writes them. Deterministic.
+Run after editing: .venv/bin/python nlu/tools/make_phrasings.py
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from itertools import product
+from pathlib import Path
+from typing import Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+
+from nlu.tools.nlu_examples import DATA, examples, write  # noqa: E402
+
+SEED = 11
+PER_INTENT = 70
+OPENINGS = ["", "", "我想", "帮我", "请问", "那个", "呃", "就是", "麻烦你", "同志", "我要"]
+ENDINGS = ["", "", "", "啊", "呀", "吗", "呢", "一下", "嘞"]
+
+CORES: Dict[str, List[str]] = {
+    "query_pension": [
+        f"{who}{thing}{ask}" for who, thing, ask in product(
+            ["", "我的", "我", "老人家的", "我们的"],
+            ["退休金", "养老金", "退休工资", "养老钱", "养老保险金", "退休的钱", "工资"],
+            ["发了没有", "到账没有", "到了没", "有多少", "发了多少", "什么时候发", "查一下", "看看", "打到卡上没有",
+             "发冇", "怎么还没到", "这个月发了吗"])],
+    "pension_certification": [
+        f"{thing}{ask}" for thing, ask in product(
+            ["资格认证", "养老认证", "年审", "刷脸认证", "生存认证", "待遇认证", "养老金认证", "每年那个认证"],
+            ["怎么做", "做了没有", "到期了没", "在哪里做", "要不要做", "过期了吗", "查一下", "我要做"])],
+    "query_medical_insurance": [
+        f"{thing}{ask}" for thing, ask in product(
+            ["医保", "医保卡", "社保卡", "医保账户", "看病的钱", "医疗保险", "住院报销", "看病报销", "报销的钱"],
+            ["还有多少钱", "余额多少", "查一下", "报了没有", "到账了没", "有多少", "存了多少", "看看"])],
+    "hotline_report": [
+        f"{lead}{problem}" for lead, problem in product(
+            ["", "我要反映", "我想投诉", "帮我反映一下", "我要找12345说", "有个事要反映", "打12345"],
+            ["楼道的灯坏了", "路灯不亮", "垃圾没人收", "小区停水了", "停电好几天了", "楼上太吵了", "路上有个大坑",
+             "井盖没了", "物业不管事", "电梯坏了", "广场舞太吵", "工地晚上施工", "下水道堵了", "水管爆了",
+             "狗屎没人管", "公交站没有棚子", ""])
+        if lead or problem],
+    "hotline_track": [
+        f"{thing}{ask}" for thing, ask in product(
+            ["我反映的事", "上次投诉的事", "办件", "12345的事", "我报的问题", "那个编号", "我打12345说的事",
+             "投诉"],
+            ["办得怎么样了", "有结果没有", "进度怎么样", "处理了没有", "查一下进度", "到哪一步了", "办好了没",
+             "有回音冇"])],
+    "hotline_rate": [
+        f"{lead}{ask}" for lead, ask in product(
+            ["", "给上次的事", "给12345", "对办件", "对处理结果"],
+            ["评价一下", "打个分", "我要评价", "说说满不满意", "提个意见", "打分"])],
+    "book_appointment": [
+        f"{lead}{what}" for lead, what in product(
+            ["帮我预约", "我要预约", "想约个时间", "约一下", "帮我挂个号", "我想去大厅", "明天去大厅办"],
+            ["", "社保的事", "医保的事", "办优待证", "申请高龄补贴", "办户口", "去大厅办事", "去社保局"])],
+    "service_hall_info": [
+        f"{place}{ask}" for place, ask in product(
+            ["办事大厅", "政务大厅", "社保大厅", "政务服务中心", "社保局", "于都的大厅", "瑞金的办事大厅",
+             "兴国的政务中心"],
+            ["在哪里", "怎么走", "几点上班", "电话多少", "地址在哪", "周末开不开门", "要带什么"])],
+    "policy_question": [
+        f"{topic}{ask}" for topic, ask in product(
+            ["高龄补贴", "老年人优待证", "老人证", "坐公交", "医保报销比例", "养老金调整", "异地就医", "慢性病门诊",
+             "大病保险", "社保卡丢了", "身份证过期", "居家养老服务", "老年食堂", "养老保险缴费", "防诈骗"],
+            ["怎么办", "有什么政策", "是怎么规定的", "问一下", "能不能享受", "要什么条件", "怎么领", "是怎么回事"])],
+    # Requests outside what the kiosk does: as many as a service gets, so "decline" is
+    # learned as firmly as any errand.
+    "out_of_scope": [
+        f"{topic}{ask}" for topic, ask in product(
+            ["今天天气", "明天天气", "下不下雨", "气温", "猪肉价钱", "鸡蛋价格", "菜市场", "超市", "老花镜",
+             "降压药", "感冒药", "膝盖疼", "头晕", "血糖高", "失眠", "火车票", "出租车", "理发店", "电视剧",
+             "黄梅戏", "采茶戏", "新闻", "彩票", "股票", "麻将", "广场舞", "手机充电", "微信", "电视机",
+             "红烧肉", "排骨汤", "孙子上学", "猫狗生病", "金价", "你的名字"],
+            ["怎么样", "多少", "怎么办", "在哪里", "帮我看看", "说说", "吃什么好", "给我讲讲", "帮我弄一下",
+             "是什么时候", "好不好"])],
+    "greet": ["你好", "您好", "喂", "在吗", "有人吗", "早上好", "下午好", "小同志你好", "你好啊", "哈喽"],
+    "goodbye": ["再见", "拜拜", "我走了", "没事了", "就这些", "先回去了", "好了不办了走了", "下次再来"],
+    "thank": ["谢谢", "谢谢你", "多谢", "麻烦你了", "辛苦了", "太感谢了", "谢谢同志", "好的谢谢"],
+    "affirm": ["是", "是的", "对", "对的", "没错", "好", "好的", "可以", "行", "嗯", "对头", "要得", "确认",
+               "就是这样", "没问题"],
+    "deny": ["不是", "不对", "错了", "不要", "不用", "不用了", "不需要", "搞错了", "不是这个", "不行"],
+    "repeat": ["再说一遍", "没听清", "你说啥", "刚才说什么", "重复一下", "再讲一次", "没听见你说的"],
+    "go_back": ["返回", "回去", "上一步", "退回去", "回到上一步", "往回退"],
+    "cancel": ["不办了", "算了", "取消", "不弄了", "不查了", "不要了", "我不想办了", "停下来"],
+    "help_volunteer": ["找人帮忙", "找工作人员", "叫个人来", "我不会弄", "我搞不懂", "叫志愿者", "帮帮我",
+                       "我要人工", "找个人帮我弄"],
+    "speak_slower": ["说慢一点", "慢一点", "说慢点", "太快了", "讲慢点", "慢慢说", "你说快了"],
+    "speak_louder": ["大声一点", "大点声", "声音大一点", "听不见", "声音太小", "再大声点"],
+    "enlarge_text": ["字大一点", "字太小了", "看不清字", "把字放大", "字再大点", "放大一点"],
+}
+# Kept short: a filler before a yes or a greeting changes little, and long templates there
+# would drown the hand-written examples.
+PER_INTENT_OVERRIDES = {"out_of_scope": 180}
+SHORT_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "repeat", "go_back", "cancel",
+                 "help_volunteer", "speak_slower", "speak_louder", "enlarge_text"}
+
+
+def phrasings(intent: str, rng: random.Random, taken: set) -> List[str]:
+    cores = CORES[intent]
+    wanted = PER_INTENT_OVERRIDES.get(intent, PER_INTENT)
+    target = min(wanted, len(cores) * (2 if intent in SHORT_INTENTS else 3))
+    out: List[str] = []
+    attempts = 0
+    while len(out) < target and attempts < target * 20:
+        attempts += 1
+        core = rng.choice(cores)
+        text = core if intent in SHORT_INTENTS and rng.random() < 0.5 else \
+            f"{rng.choice(OPENINGS)}{core}{rng.choice(ENDINGS)}"
+        if text and text not in taken:
+            taken.add(text)
+            out.append(text)
+    return out
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    taken = {text for _intent, text in examples()}
+    pairs = [(intent, text) for intent in CORES for text in phrasings(intent, rng, taken)]
+    header = ("# Generated by nlu/tools/make_phrasings.py: ways of saying each request, from parts.\n"
+              "# Training only (the NLU report tests on the hand-written files). Edit the script.\n")
+    write(DATA / "phrasings.yml", pairs, header)
+    print(f"wrote {len(pairs)} phrasings")
+
+
+if __name__ == "__main__":
+    main()
