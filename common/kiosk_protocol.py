@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 KEY = "kiosk"
+PRACTICE_PREFIX = "practice-"  # conversations of a guided lesson (served from the sandbox)
 
 # What the kiosk should collect next (also picks the speech recogniser's mode).
 INPUT = "input"
@@ -30,12 +31,14 @@ SPEECH = "speech"  # the resident asked: "slower" | "faster" | "louder" | "softe
 SPEECH_CHANGES = {"slower", "faster", "louder", "softer"}
 TEXT_SIZE = "text_size"  # "bigger"
 PRINTABLE = "printable"  # the result may be printed as a receipt
+FINISHED = "finished"  # the errand that just ended well (anonymous usage figures)
+FALLBACK = "fallback"  # the resident was not understood (anonymous usage figures)
 
 
 def directive(**fields: Any) -> Dict[str, Any]:
     """The `json_message` an action passes to `dispatcher.utter_message`."""
     unknown = set(fields) - {INPUT, SCREEN, RESULT, HELP_REQUESTED, END_SESSION, SPEECH, TEXT_SIZE,
-                             PRINTABLE}
+                             PRINTABLE, FINISHED, FALLBACK}
     if unknown:
         raise ValueError(f"unknown kiosk directive fields: {sorted(unknown)}")
     if INPUT in fields and fields[INPUT] not in INPUTS:

@@ -12,6 +12,9 @@ import re
 _ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _DIGITS = re.compile(r"\D")
+# A number said aloud and recognised as characters ("幺三八一二三四…"): any run this long is
+# a phone or identity number, never ordinary speech.
+_SPOKEN_DIGITS = re.compile(r"[零〇一幺二两三四五六七八九]{7,}")
 
 
 def mask_id_number(number: str) -> str:
@@ -37,6 +40,7 @@ def last_four(number: str) -> str:
 def redact(text: str) -> str:
     """Mask every identity or mobile number found inside free text (logs, transcripts)."""
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = _SPOKEN_DIGITS.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], text)
     return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
 
 

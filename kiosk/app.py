@@ -16,9 +16,11 @@ from kivy.uix.screenmanager import NoTransition
 from config import Settings, secret
 from config.settings import REPO_ROOT
 from kiosk import fonts
+from kiosk.console_link import ConsoleLink
 from kiosk.controller import KioskController
 from kiosk.dialogue_client import DialogueClient
 from kiosk.help_queue import HelpQueue
+from kiosk.printing import print_receipt
 from kiosk.screens import SCREENS
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.chimes import chimes_from_assets
@@ -26,6 +28,7 @@ from kiosk.speech.listener import Listener, ListenerEvents
 from kiosk.speech.recognizer import SpeechModel
 from kiosk.speech.sources import AudioSource, MicrophoneSource
 from kiosk.speech.tts import speaker_from_settings
+from kiosk.staff import StaffSettings
 from kiosk.state import KioskState
 from kiosk.widgets import paged_text  # noqa: F401  (registers PagedText for the kv rules)
 from kiosk.widgets.chrome import IdleOverlay, KioskRoot, WaitingOverlay
@@ -84,6 +87,12 @@ class KioskApp(App):
         listener.on_reply = self.controller.on_reply
         listener.on_waiting = self.controller.on_waiting
         listener.on_wiped = self.controller.on_wiped
+        self.controller.staff = StaffSettings(self.settings)
+        self.controller.link = self._console_link(session)
+        self.controller.text_scale_default = kiosk.text_scale_index
+        printer = self.settings.kiosk.printer
+        if printer.kind != "none":
+            self.controller.printer = lambda result: print_receipt(printer, result, kiosk.kiosk_id)
         self.controller.attach_listener(self._listener(), self.settings.speech.max_listen_seconds,
                                         self.settings.speech.max_free_speech_seconds)
         for name, screen_class in SCREENS.items():
@@ -109,6 +118,17 @@ class KioskApp(App):
             self.state.notice = VOICE_OFF_NOTICE
         return listener
 
+    def _console_link(self, session: KioskSession) -> Optional[ConsoleLink]:
+        console = self.settings.console
+        key = secret(console.kiosk_key_env)
+        if key is None:
+            return None  # no console for this kiosk: help requests stay in the local queue
+        link = ConsoleLink(console.base_url, key, self.settings.kiosk.kiosk_id, self.help_queue,
+                           on_event=lambda event: on_ui_thread(lambda: self.controller.on_console_event(event)))
+        session.on_help_raised = link.wake
+        link.start()
+        return link
+
     def _overlay(self, name: str, show: bool) -> None:
         overlay = self._overlays[name]
         stage = self.root.ids.stage
@@ -123,6 +143,8 @@ class KioskApp(App):
         self.speaker.speak(greeting + self.state.notice)
 
     def on_stop(self) -> None:
+        if self.controller is not None and self.controller.link is not None:
+            self.controller.link.stop()
         if self.controller is not None:
             self.controller.session.end()
             self.controller.session.close()

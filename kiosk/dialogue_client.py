@@ -17,6 +17,8 @@ from common import kiosk_protocol as protocol
 
 logger = logging.getLogger(__name__)
 
+PRACTICE_PREFIX = protocol.PRACTICE_PREFIX
+
 
 @dataclass(frozen=True)
 class Button:
@@ -51,6 +53,26 @@ class Reply:
     @property
     def help_requested(self) -> bool:
         return bool(self.directives.get(protocol.HELP_REQUESTED))
+
+    @property
+    def speech_change(self) -> Optional[str]:
+        return self.directives.get(protocol.SPEECH)
+
+    @property
+    def bigger_text(self) -> bool:
+        return self.directives.get(protocol.TEXT_SIZE) == "bigger"
+
+    @property
+    def printable(self) -> bool:
+        return bool(self.directives.get(protocol.PRINTABLE))
+
+    @property
+    def finished(self) -> str:
+        return str(self.directives.get(protocol.FINISHED) or "")
+
+    @property
+    def fallback(self) -> bool:
+        return bool(self.directives.get(protocol.FALLBACK))
 
     @property
     def ends_session(self) -> bool:
@@ -90,11 +112,13 @@ class DialogueClient:
         self.timeout = timeout
         self.auth_token = auth_token
         self.http = requests.Session()
+        self.practice = False  # guided lesson: served from the portal sandbox, nothing real
         self.sender_id = self._new_sender()
 
     def _new_sender(self) -> str:
         # Unique per session and per kiosk: two kiosks, or two residents, never share one.
-        return f"{self.kiosk_id}-{uuid.uuid4().hex}"
+        prefix = PRACTICE_PREFIX if self.practice else ""
+        return f"{prefix}{self.kiosk_id}-{uuid.uuid4().hex}"
 
     def send(self, message: str) -> Reply:
         try:

@@ -14,8 +14,9 @@ from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHON
 from common.masking import mask_id_number, mask_phone
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
-LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16}
-NUMBER_INPUTS = frozenset(LENGTHS)  # replies asking for one of these open the keypad
+STAFF_PIN = "staff_pin"  # the settings PIN: on the same keypad, never sent anywhere
+LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16, STAFF_PIN: 8}
+NUMBER_INPUTS = frozenset({INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER})  # replies that open the keypad
 ENTITIES = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number", INPUT_CASE_NUMBER: "case_number"}
 # Digit groups as printed on the card / as people say phone numbers.
 GROUPS = {INPUT_ID_NUMBER: (6, 8, 4), INPUT_PHONE: (3, 4, 4), INPUT_CASE_NUMBER: (4, 4, 4, 4)}
@@ -54,6 +55,8 @@ class NumberEntry:
 
     @property
     def hint(self) -> str:
+        if self.kind == STAFF_PIN:
+            return ""
         missing = self.max_length - len(self.value)
         return f"还差 {missing} 位。" if missing else ""
 
@@ -77,6 +80,8 @@ class NumberEntry:
             return idnumber.is_valid(self.value)
         if self.kind == INPUT_PHONE:
             return bool(_PHONE.match(self.value))
+        if self.kind == STAFF_PIN:
+            return len(self.value) >= 4
         return self.complete
 
     @property
@@ -89,6 +94,8 @@ class NumberEntry:
         return "这个号码好像不对。请您检查一下。"
 
     def grouped(self) -> str:
+        if self.kind == STAFF_PIN:
+            return "●" * len(self.value)
         parts, start = [], 0
         for size in GROUPS[self.kind]:
             if start >= len(self.value):

@@ -78,6 +78,8 @@ class KioskSession:
         self.transcript = Transcript()
         self.last_reply: Optional[Reply] = None
         self.step = "home"
+        self.errand = ""  # the errand under way, as the kiosk knows it (for help and usage)
+        self.on_help_raised: Optional[Callable[[], None]] = None
         self._outgoing: queue.Queue[Optional[Tuple[str, str]]] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="dialogue", daemon=True)
         self._worker.start()
@@ -94,9 +96,15 @@ class KioskSession:
             self.speaker.speak(self.last_reply.text)
 
     def request_help(self) -> None:
-        self.help_queue.raise_request(self.kiosk_id, self.step)
+        self._raise_help()
         self.speaker.speak(HELP_TEXT)
         self.listener.on_help()
+
+    def _raise_help(self) -> None:
+        lines = [f"{'居民' if who == 'resident' else '助手'}：{text}" for who, text in self.transcript.lines]
+        self.help_queue.raise_request(self.kiosk_id, self.step, self.errand, lines)
+        if self.on_help_raised is not None:
+            self.on_help_raised()
 
     def end(self, stop_speech: bool = True) -> None:
         """Home button, goodbye or idle timeout: forget everything about this visit."""
@@ -105,6 +113,7 @@ class KioskSession:
         self.transcript.clear()
         self.last_reply = None
         self.step = "home"
+        self.errand = ""
         self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
         self.listener.on_wiped()
 
@@ -153,10 +162,10 @@ class KioskSession:
         self.transcript.add("kiosk", reply.text)
         if reply.input_kind:
             self.step = reply.input_kind
+        if reply.help_requested:
+            self._raise_help()
+        self.listener.on_reply(reply)  # first: a reply may change the voice ("说慢一点")
         if reply.text:
             self.speaker.speak(reply.text)
-        if reply.help_requested:
-            self.help_queue.raise_request(self.kiosk_id, self.step)
-        self.listener.on_reply(reply)
         if reply.ends_session:
             self.end(stop_speech=False)  # let the farewell finish

@@ -39,15 +39,26 @@ class KioskState(EventDispatcher):
     result_value = StringProperty("")
     result_note = StringProperty("")
     result_text = StringProperty("")
+    can_print = BooleanProperty(False)
 
     # Voice input.
     voice_available = BooleanProperty(False)
     listening = BooleanProperty(False)
     heard_text = StringProperty("")
 
+    # Guided lessons (practice mode).
+    practice = BooleanProperty(False)
+    lesson_text = StringProperty("")
+    highlight = StringProperty("")  # the words on the button the learner should press
+
+    # Staff settings.
+    staff_rows = ListProperty([])  # [(name, title, shown value), ...]
+    staff_info = StringProperty("")
+
     # Overlays and banners.
     waiting = BooleanProperty(False)
     help_coming = BooleanProperty(False)
+    help_text = StringProperty("工作人员马上就来，请您在这里稍等。")
     idle_seconds_left = NumericProperty(0)
     notice = StringProperty("")  # one calm line under the top bar (e.g. no microphone)
 
@@ -63,10 +74,13 @@ class KioskState(EventDispatcher):
         self.resident_text = ""
         self.choices = []
         self.show_result({}, "")
+        self.can_print = False
         self.entry_display = ""
         self.entry_problem = ""
         self.entry_hint = ""
         self.entry_ok = False
         self.help_coming = False
+        self.help_text = "工作人员马上就来，请您在这里稍等。"
+        self.notice = "" if self.notice.startswith("志愿者") else self.notice
         self.page = 0
         self.page_count = 1

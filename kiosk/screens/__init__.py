@@ -6,14 +6,18 @@ from typing import Dict, Type
 
 from kivy.uix.screenmanager import Screen
 
+from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.conversation import ConversationScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.keypad import KeypadScreen
 from kiosk.screens.result import ResultScreen
+from kiosk.screens.settings import SettingsScreen
 
 SCREENS: Dict[str, Type[Screen]] = {
     "home": HomeScreen,
     "conversation": ConversationScreen,
     "keypad": KeypadScreen,
     "result": ResultScreen,
+    "confirm": ConfirmScreen,
+    "settings": SettingsScreen,
 }

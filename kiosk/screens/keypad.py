@@ -6,7 +6,7 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from kiosk import theme
-from kiosk.widgets.buttons import KeyButton
+from kiosk.widgets.buttons import ChoiceButton, KeyButton
 
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "删除"]
 
@@ -23,3 +23,14 @@ class KeypadScreen(Screen):
             else:
                 button.bind(on_release=lambda b: app.controller.key(b.payload))
             self.ids.key_grid.add_widget(button)
+        app.state.bind(choices=self._show_choices)
+
+    def _show_choices(self, _state, choices) -> None:
+        """Another way to answer, offered with the question (e.g. 用手机号查), as big buttons."""
+        row = self.ids.extra
+        row.clear_widgets()
+        controller = App.get_running_app().controller
+        for title, payload in choices[:2]:
+            button = ChoiceButton(text=title, payload=payload)
+            button.bind(on_release=lambda b: controller.choose(b.payload, b.text))
+            row.add_widget(button)

@@ -57,6 +57,8 @@ class SpeechModel:
         except Exception as error:  # vosk raises a bare Exception for a broken model
             raise ModelUnavailable(f"speech model in {folder} could not be loaded: {error}") from error
         self._vosk = vosk
+        self._free = None
+        self._restricted = None
         self.folder = folder
         # Runtime grammars need a lookahead graph (Gr.fst + HCLr.fst), as small models have.
         self.has_grammar_graph = (folder / "graph" / "HCLr.fst").exists()
@@ -65,21 +67,32 @@ class SpeechModel:
         return self._model.vosk_model_find_word(word) >= 0
 
     def recogniser(self, phrases: Optional[Sequence[str]] = None):
-        """A new KaldiRecognizer: grammar mode when phrases are given and the model allows it."""
-        if phrases and self.has_grammar_graph:
-            grammar = self.usable_grammar(phrases)
-            if grammar:
-                # [unk] lets anything else come out as "unknown" instead of a forced wrong match.
-                extra = ["[unk]"] if self.knows("[unk]") else []
-                return self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE,
-                                                  json.dumps(grammar + extra, ensure_ascii=False))
-        return self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+        """A KaldiRecognizer, grammar mode when phrases are given and the model allows it.
+
+        Recognisers are reused (a new full-vocabulary one costs about half a second on its
+        first words); FinalResult leaves them ready for the next utterance."""
+        grammar = self.usable_grammar(phrases) if phrases and self.has_grammar_graph else []
+        if not grammar:
+            if self._free is None:
+                self._free = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+            return self._free
+        # [unk] lets anything else come out as "unknown" instead of a forced wrong match.
+        extra = ["[unk]"] if self.knows("[unk]") else []
+        text = json.dumps(grammar + extra, ensure_ascii=False)  # escaped text would match nothing
+        if self._restricted is None:
+            self._restricted = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, text)
+        else:
+            self._restricted.SetGrammar(text)
+        return self._restricted
 
     def usable_grammar(self, phrases: Iterable[str]) -> List[str]:
-        """Phrases whose every word the model knows (others would be silently dropped)."""
+        """Phrases whose every word the model knows (others would be silently dropped).
+
+        Never empty strings and never an empty list: Vosk crashes the process on a grammar
+        that is not a non-empty list of non-empty strings."""
         usable = []
         for phrase in phrases:
-            words = grammar_phrase(phrase)
+            words = grammar_phrase(str(phrase or "").strip())
             if words and all(self.knows(word) for word in words.split()):
                 usable.append(words)
         return sorted(set(usable))

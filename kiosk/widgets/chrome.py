@@ -9,6 +9,7 @@ from kivy.clock import Clock
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
 
 WEEKDAYS = "一二三四五六日"
 
@@ -26,6 +27,13 @@ class TopBar(BoxLayout):
     def _tick(self, _dt: float) -> None:
         now = datetime.now()
         self.clock_text = f"{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}  {now:%H:%M}"
+
+
+class TitleLabel(Label):
+    def on_touch_down(self, touch):
+        if self.collide_point(*touch.pos):
+            App.get_running_app().controller.staff_tap()
+        return super().on_touch_down(touch)
 
 
 class NavBar(BoxLayout):

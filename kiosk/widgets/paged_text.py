@@ -50,8 +50,9 @@ class PagedText(BoxLayout):
     def _paginate(self, *_args) -> None:
         width = max(self.width, 10)
         pieces = sentences(self.text)
+        self.page = 0  # before the pages change, so the shown index is always valid
         if not pieces or self._height_of(self.text, width) <= self.height:
-            self.pages, self.page = [self.text], 0
+            self.pages = [self.text]
             return
         room = max(self.height - PAGER_HEIGHT, self.font_size * 1.5)
         pages: List[str] = []
@@ -64,7 +65,7 @@ class PagedText(BoxLayout):
             else:
                 current = candidate
         pages.append(current)
-        self.pages, self.page = pages, 0
+        self.pages = pages
 
     @property
     def paged(self) -> bool:

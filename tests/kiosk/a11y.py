@@ -26,37 +26,50 @@ def density() -> float:
     return float(Metrics.density)
 
 
+def _reachable(root):
+    """What a resident can see and reach: an overlay, when one is shown, covers the rest."""
+    from kiosk.widgets.chrome import Overlay
+
+    overlays = [w for w in walk(root) if isinstance(w, Overlay) and visible(w)]
+    return overlays[-1] if overlays else root
+
+
 def visible_labels(root) -> List:
     from kivy.uix.label import Label
 
-    return [w for w in walk(root) if isinstance(w, Label) and w.text.strip() and visible(w)]
+    return [w for w in walk(_reachable(root)) if isinstance(w, Label) and w.text.strip() and visible(w)]
 
 
 def tap_targets(root) -> List:
+    """Buttons a resident can reach: those of an overlay when one is shown (it covers the rest)."""
     from kivy.uix.behaviors import ButtonBehavior
 
-    return [w for w in walk(root) if isinstance(w, ButtonBehavior) and visible(w)]
+    return [w for w in walk(_reachable(root)) if isinstance(w, ButtonBehavior) and visible(w)]
 
 
 def check_text_sizes(root, scale: float, floors: Sequence[Tuple[str, float]] = ()) -> List[str]:
-    """Every visible text >= body floor (x density x text step); named labels >= their floor."""
+    """Every visible text >= body floor (x density x text step); texts inside a widget with a
+    named id (e.g. "value" for a key result) >= that id's floor."""
     problems = []
     named = dict(floors)
     for label in visible_labels(root):
-        floor = named.get(_id_of(label), theme.FLOOR_BODY) * density() * scale
+        applicable = [named[name] for name in _ids_of(label) if name in named]
+        floor = max(applicable + [theme.FLOOR_BODY]) * density() * scale
         if label.font_size + 0.5 < floor:
             problems.append(f"text {label.text[:12]!r} is {label.font_size:.0f}px < {floor:.0f}px")
     return problems
 
 
-def _id_of(widget) -> str:
-    parent = widget.parent
-    while parent is not None:
-        for name, candidate in getattr(parent, "ids", {}).items():
-            if candidate is widget:
-                return name
-        parent = parent.parent if parent.parent is not parent else None
-    return ""
+def _ids_of(widget) -> set:
+    """The kv ids of the widget and of its ancestors (a label inside PagedText 'assistant')."""
+    names, node = set(), widget
+    while node is not None:
+        scope = node.parent if node.parent is not node else None
+        while scope is not None:
+            names.update(name for name, candidate in getattr(scope, "ids", {}).items() if candidate is node)
+            scope = scope.parent if scope.parent is not scope else None
+        node = node.parent if node.parent is not node else None
+    return names
 
 
 def natural_size(label) -> Tuple[float, float]:

@@ -16,6 +16,7 @@ from typing import Iterator
 import pytest
 
 from config import load_settings
+from config.settings import PrinterSettings
 from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, silence_wav
 from tests.kiosk.ui import UiDriver, Xvfb
 
@@ -38,17 +39,23 @@ def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
     settings = load_settings(str(stack.config_path))
     model = mandarin_model_dir(settings)
     model = model if (model / "am" / "final.mdl").exists() else korean_model_dir()
-    settings = settings.copy(update={"speech": settings.speech.copy(update={"vosk_model_dir": str(model)})})
+    folder = Path(tmp_path_factory.mktemp("kiosk-audio"))
+    printer = PrinterSettings(kind="file", file_path=str(folder / "receipts.bin"))
+    settings = settings.copy(update={
+        "speech": settings.speech.copy(update={"vosk_model_dir": str(model)}),
+        "kiosk": settings.kiosk.copy(update={"printer": printer}),
+    })
     from kiosk.environment import prepare
 
     prepare(settings)
+    # The kiosk reaches the session's centre console like a kiosk in a centre would.
+    os.environ[settings.console.kiosk_key_env] = stack.env[settings.console.kiosk_key_env]
     from kiosk.app import KioskApp
     from kiosk.dialogue_client import DialogueClient
     from kiosk.speech.audio_out import NullSink, WavFileSink
     from kiosk.speech.sources import WavSource
     from kiosk.speech.tts import speaker_from_settings
 
-    folder = Path(tmp_path_factory.mktemp("kiosk-audio"))
     quiet = silence_wav(folder / "silence.wav")
     speaker = speaker_from_settings(settings, sink=WavFileSink(folder / "spoken"))
     dialogue = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id, 30, stack.rasa_token)

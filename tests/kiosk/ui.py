@@ -93,6 +93,12 @@ class UiDriver:
     def current(self) -> str:
         return self.app.root.ids.screens.current
 
+    def find_button(self, kinds, text):
+        """The first visible button of one of these kinds with this text (any, when text is None)."""
+        found = [w for w in walk(self.app.root) if isinstance(w, kinds) and visible(w) and not w.disabled
+                 and (text is None or w.text == text)]
+        return found[0] if found else None
+
 
 def walk(widget) -> Iterator:
     yield widget

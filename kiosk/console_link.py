@@ -1,0 +1,112 @@
+"""The kiosk's line to the centre console, on its own thread.
+
+Sends help requests from the local queue (kept until the console has them), the kiosk's
+state (consent to type, lesson step) and anonymous usage events; and brings back what the
+console has for this kiosk (a volunteer claimed the request, asks to type, typed words, a
+lesson to start). The console being away changes nothing for the resident: everything
+waits and goes out later.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from typing import Any, Callable, Dict, List, Optional
+
+import requests
+
+from kiosk.help_queue import HelpQueue
+
+logger = logging.getLogger(__name__)
+
+MAX_USAGE_KEPT = 2000
+
+
+class ConsoleLink:
+    def __init__(self, base_url: str, key: str, kiosk_id: str, help_queue: HelpQueue,
+                 on_event: Callable[[Dict[str, Any]], None], poll_seconds: float = 2.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self.help_queue = help_queue
+        self.on_event = on_event
+        self.poll_seconds = poll_seconds
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {key}"
+        self._usage: List[Dict[str, Any]] = []
+        self._status: Dict[str, Any] = {}
+        self._status_dirty = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    # -- what the kiosk reports ---------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def record(self, kind: str, errand: str = "", step: str = "", turns: int = 0) -> None:
+        """An anonymous usage event: no names, numbers or words, only what happened."""
+        with self._lock:
+            self._usage.append({"day": date.today().isoformat(), "kind": kind, "errand": errand, "step": step,
+                                "turns": turns})
+            del self._usage[:-MAX_USAGE_KEPT]
+
+    def report(self, **status: Any) -> None:
+        with self._lock:
+            self._status.update(status)
+            self._status_dirty = True
+        self._wake.set()
+
+    # -- the thread ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="console-link", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _url(self, what: str) -> str:
+        return f"{self.base_url}/api/kiosks/{self.kiosk_id}/{what}"
+
+    def exchange_once(self) -> None:
+        """One round: send what waits, fetch what the console has. Raises when it is away."""
+        for request in self.help_queue.open_requests():
+            self.http.post(self._url("help"), json={"errand": request.errand, "step": request.step,
+                                                     "transcript": request.transcript},
+                           timeout=5).raise_for_status()
+            self.help_queue.mark_sent(request.id)
+        with self._lock:
+            status, dirty = dict(self._status), self._status_dirty
+            usage, self._usage = self._usage, []
+        try:
+            if dirty:
+                self.http.post(self._url("status"), json=status, timeout=5).raise_for_status()
+                with self._lock:
+                    self._status_dirty = self._status != status
+            if usage:
+                self.http.post(self._url("usage"), json={"events": usage}, timeout=5).raise_for_status()
+                usage = []
+        finally:
+            if usage:  # not delivered: keep it for the next round
+                with self._lock:
+                    self._usage = usage + self._usage
+        answer = self.http.get(self._url("events"), timeout=5)
+        answer.raise_for_status()
+        for event in answer.json().get("events", []):
+            self.on_event(event)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.exchange_once()
+            except (requests.RequestException, ValueError) as error:
+                logger.info("centre console not reachable now: %s", type(error).__name__)
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
