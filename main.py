@@ -4,8 +4,11 @@
     python main.py kiosk            the Kivy window only (services already running)
     python main.py console          the same conversation in a terminal
     python main.py portal-sandbox   the fictional portal [--reset]
+    python main.py centre-console   the volunteer desk's web page (help, lessons, usage)
+    python main.py add-user NAME ROLE   a console account (volunteer or staff)
     python main.py action-server    Rasa custom actions
     python main.py rasa-server      Rasa with the trained model
+    python main.py fleet up|down    a city's central dialogue service (nginx, Rasa x N, PostgreSQL, Redis)
     python main.py train            train the Rasa model if nlu/ changed
     python main.py models install   install the Vosk speech model [--from FILE]
     python main.py hash-pin         hash a staff PIN for the settings file
@@ -43,16 +46,34 @@ def _portal_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _centre_console(args: argparse.Namespace) -> int:
+    from console.server import serve
+
+    return serve(_settings("centre-console"))
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    from console.server import add_user
+
+    return add_user(_settings("add-user"), args.username, args.role)
+
+
 def _action_server(args: argparse.Namespace) -> int:
     from runtime.services import serve_actions
 
-    return serve_actions(_settings("action-server"))
+    return serve_actions(_settings("action-server"), port=args.port)
 
 
 def _rasa_server(args: argparse.Namespace) -> int:
     from runtime.services import serve_rasa
 
-    return serve_rasa(_settings("rasa-server"))
+    return serve_rasa(_settings("rasa-server"), port=args.port, fleet=args.fleet)
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    from runtime import fleet
+
+    return {"up": fleet.fleet_up, "down": fleet.fleet_down, "serve": fleet.serve_fleet}[args.action]()
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -70,10 +91,10 @@ def _models(args: argparse.Namespace) -> int:
 def _hash_pin(args: argparse.Namespace) -> int:
     import getpass
 
-    from common.pin import hash_pin
+    from common.hashing import hash_secret
 
     pin = args.pin or getpass.getpass("PIN: ")
-    print(hash_pin(pin))
+    print(hash_secret(pin))
     return 0
 
 
@@ -103,8 +124,17 @@ def _parser() -> argparse.ArgumentParser:
         "--mute", action="store_true", help="do not speak replies")
     command("portal-sandbox", _portal_sandbox, "the fictional portal").add_argument(
         "--reset", action="store_true", help="rebuild the sandbox database from its seed")
-    command("action-server", _action_server, "Rasa custom actions")
-    command("rasa-server", _rasa_server, "Rasa server")
+    command("centre-console", _centre_console, "the volunteer and staff console")
+    user = command("add-user", _add_user, "add a console account (asks for the password)")
+    user.add_argument("username")
+    user.add_argument("role", choices=["volunteer", "staff"])
+    command("action-server", _action_server, "Rasa custom actions").add_argument(
+        "--port", type=int, help="instead of dialogue.action_port (fleet instances)")
+    rasa = command("rasa-server", _rasa_server, "Rasa server")
+    rasa.add_argument("--port", type=int, help="instead of dialogue.rasa_port (fleet instances)")
+    rasa.add_argument("--fleet", action="store_true", help="PostgreSQL tracker store, Redis locks")
+    command("fleet", _fleet, "a city's central dialogue service on this machine").add_argument(
+        "action", choices=["up", "down", "serve"])
     command("train", _train, "train the Rasa model if needed").add_argument(
         "--force", action="store_true")
     models = command("models", _models, "speech models")

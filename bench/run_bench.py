@@ -13,7 +13,6 @@ Everything runs on loopback ports chosen free, with its data in a temporary fold
 from __future__ import annotations
 
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ from typing import Dict, List, Tuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.report import machine, replace_section  # noqa: E402
 from config.settings import OVERRIDE_ENV  # noqa: E402
 from tests.stack import write_config  # noqa: E402
 
@@ -37,17 +37,6 @@ DEMO_ID = "360702195003121226"
 def rss_mib(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    return (f"{cpu}, {os.cpu_count()} cores, {memory / 1024 / 1024:.0f} GiB RAM, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
 def start_services(config: Path) -> Tuple[subprocess.Popen, float, Dict[str, int]]:
@@ -150,11 +139,7 @@ def main() -> int:
 
 
 def write_report(table: str) -> None:
-    path = REPO / "docs" / "benchmarks.md"
-    intro = (path.read_text(encoding="utf-8").split("## Latest run")[0] if path.exists()
-             else "# Benchmarks\n\n")
-    path.write_text(f"{intro}## Latest run\n\n{date.today().isoformat()} on {machine()}.\n\n"
-                    f"{table}\n", encoding="utf-8")
+    replace_section("Latest run", f"{date.today().isoformat()} on {machine()}.\n\n{table}")
 
 
 if __name__ == "__main__":

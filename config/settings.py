@@ -27,6 +27,23 @@ class _Frozen(BaseModel):
         extra = "forbid"
 
 
+class PrinterSettings(_Frozen):
+    kind: Literal["none", "file", "usb", "network"] = "none"
+    file_path: Optional[str] = None
+    host: Optional[str] = None
+    port: int = Field(9100, ge=1, le=65535)
+    usb_vendor: Optional[int] = None
+    usb_product: Optional[int] = None
+
+    @root_validator(skip_on_failure=True)
+    def _needs_its_address(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        needed = {"file": ["file_path"], "network": ["host"], "usb": ["usb_vendor", "usb_product"]}
+        missing = [key for key in needed.get(values["kind"], []) if values.get(key) is None]
+        if missing:
+            raise ValueError(f"printer kind {values['kind']!r} needs {', '.join(missing)}")
+        return values
+
+
 class KioskSettings(_Frozen):
     kiosk_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
     centre_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
@@ -39,6 +56,7 @@ class KioskSettings(_Frozen):
     window_width: int = Field(..., ge=640)
     window_height: int = Field(..., ge=480)
     staff_pin_hash: str
+    printer: PrinterSettings = PrinterSettings()
 
     @validator("district")
     def _a_ganzhou_district(cls, value: str) -> str:
@@ -94,6 +112,8 @@ class DialogueSettings(_Frozen):
     models_dir: str
     request_timeout_seconds: float = Field(..., gt=0)
     max_failed_answers: int = Field(2, ge=1, le=5)
+    # A city fleet's stateless action servers share full numbers (briefly) through Redis.
+    vault_url: Optional[str] = None
 
     @property
     def base_url(self) -> str:
@@ -111,6 +131,8 @@ class PortalSettings(_Frozen):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(..., ge=1, le=65535)
     api_key_env: str
+    practice_url: str = "http://127.0.0.1:5010"
+    practice_key_env: str = "ELDER_PRACTICE_API_KEY"
     connect_timeout_seconds: float = Field(..., gt=0)
     read_timeout_seconds: float = Field(..., gt=0)
     retries: int = Field(..., ge=0, le=10)
@@ -129,6 +151,61 @@ class PortalSettings(_Frozen):
         return f"http://{self.sandbox_host}:{self.sandbox_port}"
 
 
+class ConsoleSettings(_Frozen):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(5020, ge=1, le=65535)
+    url: Optional[str] = None
+    kiosk_key_env: str = "ELDER_CONSOLE_KIOSK_KEY"
+    session_idle_minutes: float = Field(30, gt=0)
+    session_max_hours: float = Field(8, gt=0)
+    # The console's database: null = SQLite in data_dir (embedded); a fleet gives PostgreSQL
+    # here, its password taken from database_password_env.
+    database_url: Optional[str] = None
+    database_password_env: str = "ELDER_DB_PASSWORD"
+
+    @property
+    def base_url(self) -> str:
+        return (self.url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+
+class FleetSettings(_Frozen):
+    """A city's central dialogue service on Rasa's production set-up (`make fleet-up`).
+
+    Kiosks reach it through dialogue.rasa_url (the balancer); everything here is what the
+    fleet's own processes need. Ports are consecutive from the base ports.
+    """
+
+    rasa_instances: int = Field(2, ge=1, le=16)
+    action_instances: int = Field(2, ge=1, le=16)
+    balancer_port: int = Field(5080, ge=1, le=65535)
+    action_balancer_port: int = Field(5081, ge=1, le=65535)
+    rasa_base_port: int = Field(5105, ge=1, le=65535)
+    action_base_port: int = Field(5155, ge=1, le=65535)
+    postgres_port: int = Field(5433, ge=1, le=65535)
+    redis_port: int = Field(6380, ge=1, le=65535)
+    database: str = Field("elder", regex=r"^[a-z_][a-z0-9_]*$")
+    db_user: str = Field("elder", regex=r"^[a-z_][a-z0-9_]*$")
+    db_password_env: str = "ELDER_DB_PASSWORD"
+    conversation_expiry_minutes: float = Field(30, gt=0)
+    lock_lifetime_seconds: int = Field(15, ge=2, le=120)
+    # Rasa keeps several TensorFlow models in memory; more threads than cores only contend.
+    rasa_threads: int = Field(1, ge=1, le=8)
+
+    def rasa_ports(self) -> List[int]:
+        return [self.rasa_base_port + index for index in range(self.rasa_instances)]
+
+    def action_ports(self) -> List[int]:
+        return [self.action_base_port + index for index in range(self.action_instances)]
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def database_url(self, password: str) -> str:
+        return f"postgresql://{self.db_user}:{password}@127.0.0.1:{self.postgres_port}/{self.database}"
+
+
 class PathSettings(_Frozen):
     data_dir: str
     log_dir: str
@@ -144,6 +221,8 @@ class Settings(_Frozen):
     speech: SpeechSettings
     dialogue: DialogueSettings
     portal: PortalSettings
+    console: ConsoleSettings = ConsoleSettings()
+    fleet: FleetSettings = FleetSettings()
     paths: PathSettings
     supervisor: SupervisorSettings
 
@@ -185,17 +264,33 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
     return content
 
 
+# What staff may change on the kiosk itself (settings screen, behind the PIN). Written to
+# <data_dir>/staff-settings.yaml and layered last; anything else there is ignored.
+STAFF_KEYS = {"kiosk": ("text_scale_index", "idle_seconds", "fullscreen"), "speech": ("rate_cpm", "volume")}
+STAFF_FILE = "staff-settings.yaml"
+
+
+def staff_choices(raw: Dict[str, Any]) -> Dict[str, Any]:
+    return {section: {key: value for key, value in (raw.get(section) or {}).items() if key in keys}
+            for section, keys in STAFF_KEYS.items()}
+
+
 def load_settings(override_file: Optional[str] = None) -> Settings:
-    """Defaults, then the centre's file (argument or ELDER_CONFIG), validated as a whole."""
+    """Defaults, then the centre's file (argument or ELDER_CONFIG), then what staff set on the
+    kiosk, validated as a whole."""
     raw = _read_yaml(DEFAULTS_FILE)
     override_path = override_file or os.environ.get(OVERRIDE_ENV)
     if override_path:
         raw = _merge(raw, _read_yaml(Path(override_path)))
+    data_dir = Path(raw.get("paths", {}).get("data_dir", "data"))
+    staff_file = (data_dir if data_dir.is_absolute() else REPO_ROOT / data_dir) / STAFF_FILE
+    if staff_file.exists():
+        raw = _merge(raw, staff_choices(_read_yaml(staff_file)))
     try:
         return Settings.parse_obj(raw)
     except ValueError as error:
         source = override_path or DEFAULTS_FILE
-        raise ConfigError(f"invalid settings ({source}):\n{error}") from error
+        raise ConfigError(f"invalid settings ({source}, {staff_file.name}):\n{error}") from error
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,9 @@ from kiosk.console_link import ConsoleLink
 from kiosk.controller import KioskController
 from kiosk.dialogue_client import DialogueClient
 from kiosk.help_queue import HelpQueue
+from kiosk.offline_desk import offline_support
 from kiosk.printing import print_receipt
+from kiosk.report_outbox import OutboxSender
 from kiosk.screens import SCREENS
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.chimes import chimes_from_assets
@@ -68,6 +70,7 @@ class KioskApp(App):
         self.audio_source = audio_source or (lambda: MicrophoneSource(speech.input_device))
         self.chime_sink = chime_sink
         self.controller: Optional[KioskController] = None
+        self.outbox_sender: Optional[OutboxSender] = None
         self._overlays = {}
 
     def build(self):
@@ -77,8 +80,10 @@ class KioskApp(App):
         fonts.register(self.settings.data_dir)
         load_kv_files()
         listener = SessionListener()
+        desk, self.outbox_sender = offline_support(self.settings)
         session = KioskSession(self.dialogue, self.speaker, self.help_queue, kiosk.kiosk_id,
-                               deliver=on_ui_thread, listener=listener)
+                               deliver=on_ui_thread, listener=listener, offline=desk)
+        self.outbox_sender.start()
         root = KioskRoot()
         screens = root.ids.screens
         screens.transition = NoTransition()  # no animation: nothing moves that was not asked for
@@ -143,6 +148,8 @@ class KioskApp(App):
         self.speaker.speak(greeting + self.state.notice)
 
     def on_stop(self) -> None:
+        if self.outbox_sender is not None:
+            self.outbox_sender.stop()
         if self.controller is not None and self.controller.link is not None:
             self.controller.link.stop()
         if self.controller is not None:

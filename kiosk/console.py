@@ -16,6 +16,7 @@ from config import get_settings, secret
 from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
+from kiosk.offline_desk import offline_support
 from kiosk.session import KioskSession, SessionListener, Speaker
 from kiosk.speech.tts import speaker_from_settings
 
@@ -125,9 +126,15 @@ def run_console(speak: bool = True, speaker: Optional[Speaker] = None) -> int:
     voice = speaker or (speaker_from_settings(settings) if speak else Speaker())
     help_queue = HelpQueue(settings.data_dir / "help-requests.sqlite3")
 
+    desk, sender = offline_support(settings)
+
     def factory(listener: SessionListener) -> KioskSession:
         return KioskSession(dialogue, voice, help_queue, settings.kiosk.kiosk_id,
-                            deliver=lambda call: call(), listener=listener)
+                            deliver=lambda call: call(), listener=listener, offline=desk)
 
-    Console(factory).loop()
+    sender.start()
+    try:
+        Console(factory).loop()
+    finally:
+        sender.stop()
     return 0

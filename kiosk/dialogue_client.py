@@ -138,15 +138,21 @@ class DialogueClient:
         a new sender id. Best effort: an unreachable Rasa must not block going home."""
         old = self.sender_id
         self.sender_id = self._new_sender()
+        self.forget(old)
+
+    def forget(self, sender_id: str) -> bool:
+        """Replace a conversation's events with none (the fleet's store then deletes it)."""
         if not self.auth_token:
-            return
+            return False
         try:
             self.http.put(
-                f"{self.base_url}/conversations/{old}/tracker/events",
+                f"{self.base_url}/conversations/{sender_id}/tracker/events",
                 params={"token": self.auth_token}, json=[], timeout=(3.0, 5.0),
             ).raise_for_status()
+            return True
         except requests.RequestException as error:
             logger.warning("could not wipe the finished conversation: %s", type(error).__name__)
+            return False
 
     def close(self) -> None:
         self.http.close()

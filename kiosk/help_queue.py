@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Sequence
+from typing import ContextManager, List, Sequence
 
+from common.durable import durable_sqlite
 from common.masking import redact
 
 SCHEMA = """
@@ -48,16 +48,8 @@ class HelpQueue:
         with self._connect() as connection:
             connection.execute(SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(str(self.path), timeout=5)
-        try:
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA secure_delete=ON")
-            with connection:  # commits, or rolls back on error
-                yield connection
-        finally:
-            connection.close()
+    def _connect(self) -> ContextManager[sqlite3.Connection]:
+        return durable_sqlite(self.path)
 
     def raise_request(self, kiosk_id: str, step: str, errand: str = "", transcript: Sequence[str] = ()) -> int:
         lines = [redact(line)[:200] for line in transcript][-6:]

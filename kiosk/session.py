@@ -17,6 +17,7 @@ from typing import Callable, List, Optional, Tuple
 from common.masking import redact
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
 from kiosk.help_queue import HelpQueue
+from kiosk.offline_desk import OfflineDesk
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class KioskSession:
         deliver: Callable[[Callable[[], None]], None],
         listener: Optional[SessionListener] = None,
         wait_notice_seconds: float = 0.5,
+        offline: Optional[OfflineDesk] = None,
     ) -> None:
         self.dialogue = dialogue
         self.speaker = speaker
@@ -75,6 +77,7 @@ class KioskSession:
         self.deliver = deliver
         self.listener = listener or SessionListener()
         self.wait_notice_seconds = wait_notice_seconds
+        self.offline = offline  # what the kiosk does alone while the service is unreachable
         self.transcript = Transcript()
         self.last_reply: Optional[Reply] = None
         self.step = "home"
@@ -114,6 +117,8 @@ class KioskSession:
         self.last_reply = None
         self.step = "home"
         self.errand = ""
+        if self.offline is not None:
+            self.offline.reset()
         self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
         self.listener.on_wiped()
 
@@ -140,9 +145,12 @@ class KioskSession:
         timer.daemon = True
         timer.start()
         try:
-            reply = self.dialogue.send(message)
+            if self.offline is not None and self.offline.handles(message):
+                reply = self.offline.answer(message)
+            else:
+                reply = self.dialogue.send(message)
         except DialogueUnavailable:
-            reply = Reply(texts=(UNAVAILABLE_TEXT,))
+            reply = self.offline.unavailable(message) if self.offline else Reply(texts=(UNAVAILABLE_TEXT,))
         finally:
             done.set()
             timer.cancel()

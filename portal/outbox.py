@@ -19,11 +19,11 @@ import sqlite3
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import ContextManager, Optional
 
+from common.durable import durable_sqlite
 from portal.client import PortalClient
 from portal.errors import PortalError, PortalUnavailable
 from portal.models import Case, CaseRequest
@@ -76,17 +76,8 @@ class Outbox:
         with self._db() as db:
             db.executescript(SCHEMA)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(str(self.path), timeout=10)
-        try:
-            connection.execute("PRAGMA journal_mode=DELETE")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA secure_delete=ON")
-            with connection:
-                yield connection
-        finally:
-            connection.close()
+    def _db(self) -> ContextManager[sqlite3.Connection]:
+        return durable_sqlite(self.path)
 
     def _new_reference(self, db: sqlite3.Connection) -> str:
         while True:
@@ -96,12 +87,17 @@ class Outbox:
             if not taken:
                 return reference
 
-    def submit_or_queue(self, request: CaseRequest) -> Submission:
+    def submit_or_queue(self, request: CaseRequest, idempotency_key: Optional[str] = None) -> Submission:
         """Store, then send. Unreachable portal: queued (the reference is the receipt).
-        A refusal (e.g. an invalid district) is raised: it would never succeed later."""
+        A refusal (e.g. an invalid district) is raised: it would never succeed later.
+        The caller's key makes a repeated submission (a dialogue turn replayed after a server
+        died mid-answer) the same case at the portal."""
         with self._lock, self._db() as db:
+            key = idempotency_key or uuid.uuid4().hex
+            waiting = db.execute("SELECT reference FROM pending WHERE idempotency_key=?", (key,)).fetchone()
+            if waiting is not None:  # the same report is already on its way
+                return Submission(waiting[0], None)
             reference = self._new_reference(db)
-            key = uuid.uuid4().hex
             # Not due for the background sender while this call is still trying it.
             db.execute("INSERT INTO pending (reference, idempotency_key, payload, created_at, next_attempt) "
                        "VALUES (?, ?, ?, ?, ?)",

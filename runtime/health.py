@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,6 +13,21 @@ import requests
 
 class ServiceNotReady(RuntimeError):
     pass
+
+
+def _answers(url: str, params: Optional[Dict[str, str]]) -> bool:
+    """HTTP 200, or for tcp://host:port (PostgreSQL, Redis) an accepted connection."""
+    if url.startswith("tcp://"):
+        host, _, port = url[len("tcp://"):].rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=2):
+                return True
+        except OSError:
+            return False
+    try:
+        return requests.get(url, params=params, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -30,10 +46,7 @@ def wait_until_healthy(
         if process is not None and process.poll() is not None:
             detail = _tail(output) if output else ""
             raise ServiceNotReady(f"{name} exited with {process.returncode} before it was ready\n{detail}")
-        try:
-            if requests.get(url, params=params, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if _answers(url, params):
+            return
         time.sleep(0.25)
     raise ServiceNotReady(f"{name} did not answer {url} within {timeout:.0f} s")

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any, Dict, Optional
 
 import yaml
 
@@ -19,18 +20,32 @@ from runtime.training import current_model, quiet_rasa_env
 logger = logging.getLogger(__name__)
 
 
-def endpoints_file(settings: Settings) -> Path:
-    """Rasa's endpoints.yml for the embedded set-up: in-memory tracker and lock stores.
+def endpoints_file(settings: Settings, port: int, fleet: bool = False) -> Path:
+    """Rasa's endpoints.yml.
 
-    In memory means nothing about a conversation reaches the disk; the kiosk also wipes
-    each conversation through the API when its session ends.
+    Embedded: in-memory tracker and lock stores, so nothing about a conversation reaches
+    the disk; the kiosk also wipes each conversation through the API when its session ends.
+    Fleet: Rasa's production stores. PostgreSQL through the redacting, expiring store;
+    Redis locks (runtime/lock_store.py), so one conversation is handled by one instance at a time; actions through
+    the balancer. The database password stays an ${ENV} reference, resolved by Rasa.
     """
     run_dir = settings.data_dir / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
-    path = run_dir / f"endpoints-{settings.dialogue.rasa_port}.yml"
-    content = {
+    path = run_dir / f"endpoints-{port}.yml"
+    content: Dict[str, Any] = {
         "action_endpoint": {"url": f"http://127.0.0.1:{settings.dialogue.action_port}/webhook"},
     }
+    if fleet:
+        from runtime.tracker_store import store_kwargs
+
+        config = settings.fleet
+        content = {
+            "action_endpoint": {"url": f"http://127.0.0.1:{config.action_balancer_port}/webhook"},
+            "tracker_store": store_kwargs("127.0.0.1", config.postgres_port, config.database, config.db_user,
+                                          "${" + config.db_password_env + "}", config.conversation_expiry_minutes),
+            "lock_store": {"type": "runtime.lock_store.FleetRedisLockStore", "url": "127.0.0.1",
+                           "port": config.redis_port, "db": 1, "key_prefix": "elder"},
+        }
     path.write_text(yaml.safe_dump(content), encoding="utf-8")
     return path
 
@@ -42,15 +57,16 @@ def rasa_token(settings: Settings) -> str:
     return token
 
 
-def serve_rasa(settings: Settings) -> int:
+def serve_rasa(settings: Settings, port: Optional[int] = None, fleet: bool = False) -> int:
     os.environ.update(quiet_rasa_env())
+    port = port or settings.dialogue.rasa_port
     argv = [
         "rasa", "run",
         "--model", str(current_model(settings)),
-        "--endpoints", str(endpoints_file(settings)),
+        "--endpoints", str(endpoints_file(settings, port, fleet)),
         "--credentials", str(settings.path(settings.dialogue.project_dir) / "credentials.yml"),
         "--interface", settings.dialogue.rasa_host,
-        "--port", str(settings.dialogue.rasa_port),
+        "--port", str(port),
         "--enable-api", "--auth-token", rasa_token(settings),
     ]
     from rasa.__main__ import main as rasa_main
@@ -60,10 +76,19 @@ def serve_rasa(settings: Settings) -> int:
     return 0
 
 
-def serve_actions(settings: Settings) -> int:
+def serve_actions(settings: Settings, port: Optional[int] = None) -> int:
     os.environ.update(quiet_rasa_env())
-    os.environ["SANIC_HOST"] = "127.0.0.1"
-    from rasa_sdk.endpoint import run
+    from rasa_sdk.endpoint import create_app
 
-    run("nlu.actions", port=settings.dialogue.action_port)
+    from nlu.actions.practice import mark_request
+
+    app = create_app("nlu.actions")
+
+    @app.on_request
+    async def practice_or_real(request) -> None:
+        # Lessons' conversations are marked by their sender id; actions read the mark.
+        content = request.json if request.method == "POST" and request.body else None
+        mark_request((content or {}).get("sender_id", "") if isinstance(content, dict) else "")
+
+    app.run("127.0.0.1", port or settings.dialogue.action_port, workers=1, access_log=False)
     return 0

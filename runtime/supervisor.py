@@ -38,6 +38,7 @@ class ServiceSpec:
     args: List[str]
     health_url: str
     foreground: bool = False  # True: shares the terminal (kiosk/console)
+    needs_token: bool = False  # Rasa's /status wants the auth token
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Child:
     process: subprocess.Popen
     started: float
     restarts: int = 0
+    healthy: bool = False
     pump: Optional[threading.Thread] = field(default=None, repr=False)
 
 
@@ -54,8 +56,9 @@ def child_env(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     if settings.portal.mode == "sandbox" and not secret(settings.portal.api_key_env):
         env[settings.portal.api_key_env] = secrets.token_urlsafe(24)
-    if not secret(settings.dialogue.auth_token_env):
-        env[settings.dialogue.auth_token_env] = secrets.token_urlsafe(24)
+    for env_name in (settings.dialogue.auth_token_env, settings.console.kiosk_key_env):
+        if not secret(env_name):
+            env[env_name] = secrets.token_urlsafe(24)
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
@@ -67,11 +70,14 @@ def service_specs(settings: Settings) -> List[ServiceSpec]:
     if settings.portal.mode == "sandbox":
         specs.append(ServiceSpec("portal-sandbox", python + ["portal-sandbox"],
                                  f"{settings.portal.url}/v1/health"))
+    if settings.console.enabled:
+        specs.append(ServiceSpec("centre-console", python + ["centre-console"],
+                                 f"http://127.0.0.1:{settings.console.port}/login"))
     if settings.dialogue.embedded:
         specs.append(ServiceSpec("action-server", python + ["action-server"],
                                  f"http://127.0.0.1:{settings.dialogue.action_port}/health"))
         specs.append(ServiceSpec("rasa-server", python + ["rasa-server"],
-                                 f"{settings.dialogue.base_url}/status"))
+                                 f"{settings.dialogue.base_url}/status", needs_token=True))
     return specs
 
 
@@ -110,12 +116,13 @@ class Supervisor:
         """Block until every service answers its health check; raise naming the one that did not."""
         token = self.env.get(self.settings.dialogue.auth_token_env, "")
         for child in list(self.children.values()):
-            if child.spec.foreground:
+            if child.spec.foreground or child.healthy:
                 continue
-            params = {"token": token} if child.spec.name == "rasa-server" else None
+            params = {"token": token} if child.spec.needs_token else None
             wait_until_healthy(child.spec.name, child.spec.health_url, child.process,
                                self.settings.supervisor.health_timeout_seconds, params,
                                self.settings.log_dir / f"{child.spec.name}.out")
+            child.healthy = True
             logger.info("%s is ready", child.spec.name)
 
     # -- watching --------------------------------------------------------------------

@@ -25,6 +25,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_ports_in_a_row(count: int) -> int:
+    """The first of `count` consecutive free ports (fleet instances use base port + i)."""
+    for _ in range(100):
+        first = free_port()
+        try:
+            probes = []
+            for offset in range(1, count):
+                probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                probes.append(probe)
+                probe.bind(("127.0.0.1", first + offset))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 def write_config(folder: Path, extra: Optional[Dict[str, Any]] = None) -> Path:
     """A settings override with free ports and every file under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -35,6 +54,7 @@ def write_config(folder: Path, extra: Optional[Dict[str, Any]] = None) -> Path:
         "portal": {"sandbox_port": free_port(), "read_timeout_seconds": 2.0, "retries": 1,
                    "backoff_seconds": 0.05},
         "supervisor": {"health_timeout_seconds": 240},
+        "console": {"port": free_port()},
     }
     for section, values in (extra or {}).items():
         content.setdefault(section, {}).update(values)

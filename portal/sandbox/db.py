@@ -6,6 +6,7 @@ starts from the same fictional city.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from contextlib import contextmanager
 from datetime import date
@@ -116,13 +117,19 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     connection.execute("COMMIT")
 
 
+def schema_version() -> str:
+    return hashlib.sha256(SCHEMA.encode("utf-8")).hexdigest()[:16]
+
+
 def is_seeded(connection: sqlite3.Connection) -> bool:
+    """Seeded, and by this version's schema (a sandbox left by an older version is rebuilt)."""
     row = connection.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
     ).fetchone()
     if row is None:
         return False
-    return connection.execute("SELECT 1 FROM meta WHERE key='seeded_on'").fetchone() is not None
+    version = connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    return version is not None and version[0] == schema_version()
 
 
 def reset(path: Path, today: Optional[date] = None) -> None:
@@ -139,6 +146,11 @@ def ensure(path: Path, today: Optional[date] = None) -> None:
     try:
         if is_seeded(connection):
             return
+        if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):  # fictional data from an older version
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            connection = connect(path)
         connection.executescript(SCHEMA)
         _seed(connection, today or date.today())
     finally:
@@ -161,3 +173,4 @@ def _seed(connection: sqlite3.Connection, today: date) -> None:
             )
         seed_services.into(connection, residents, today)
         connection.execute("INSERT INTO meta VALUES ('seeded_on', ?)", (today.isoformat(),))
+        connection.execute("INSERT INTO meta VALUES ('schema', ?)", (schema_version(),))

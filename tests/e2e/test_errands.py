@@ -134,10 +134,15 @@ def test_out_of_scope_is_declined_kindly(dialogue):
     assert "帮不上忙" in reply.text and reply.goes_home
 
 
+def test_gibberish_is_not_understood(dialogue):
+    reply = dialogue.send("啊啊啊呀")
+    assert "没听明白" in reply.text and reply.buttons
+
+
 def test_two_misunderstandings_offer_buttons_then_a_person(dialogue):
-    first = dialogue.send("啊啊啊呀")
+    first = dialogue.send("/nlu_fallback")
     assert first.buttons and all(b.title != "找人帮忙" for b in first.buttons)
-    second = dialogue.send("噢噢噢哟")
+    second = dialogue.send("/nlu_fallback")
     assert any(b.title == "找人帮忙" for b in second.buttons)
 
 

@@ -107,3 +107,33 @@ def test_after_the_portal_recovers_the_errand_works_again(stack, visit):
     visit.say("/query_pension")
     reply = visit.say(f'/inform{{"id_number": "{DEMO_ID}"}}')
     assert reply.input_kind == "choice"
+
+
+def test_report_made_while_the_portal_is_down_is_sent_when_it_returns(stack, visit):
+    import sqlite3
+    import time
+
+    from portal.sandbox.server import database_path
+
+    description = f"路灯坏了好几天了 {int(time.time())}"
+    visit.say("/hotline_report")
+    visit.say(description)
+    visit.say("幸福路口")
+    visit.say('/inform{"district": "章贡区"}')
+    visit.say('/inform{"phone_number": "13912345678"}')
+    child = stack.supervisor.children["portal-sandbox"]
+    os.killpg(child.process.pid, signal.SIGKILL)
+    child.process.wait(timeout=10)
+    try:
+        reply = visit.say("/affirm")
+        assert "登记号" in reply.text and reply.result["title"] == "登记号"
+    finally:
+        restarted = stack.supervisor.start(child.spec)
+        wait_until_healthy("portal-sandbox", child.spec.health_url, restarted.process, 60)
+    deadline = time.monotonic() + 120
+    found = 0
+    while time.monotonic() < deadline and not found:
+        with sqlite3.connect(database_path(stack.settings)) as db:
+            found = db.execute("SELECT COUNT(*) FROM hotline_cases WHERE description=?", (description,)).fetchone()[0]
+        time.sleep(0.5)
+    assert found == 1  # delivered by the outbox, exactly once

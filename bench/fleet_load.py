@@ -1,0 +1,145 @@
+"""Simulated kiosks driving whole errands against a dialogue service (a fleet's balancer).
+
+Each kiosk runs errands back to back, the way a resident does them on the kiosk: a tapped
+tile, the identity number from the keypad, a tap on their masked name, or a 12345 report
+from description to confirmation. Every reply is checked (the amount is the database's,
+a report gets a case number), so a wrong or lost answer counts as an error, not a success.
+Loopback only; bounded by a number of kiosks and a duration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional
+
+import aiohttp
+
+from kiosk.dialogue_client import Reply, parse_reply
+
+DEMO_ID = "360702195003121226"
+DEMO_MASKED_NAME = "张*英"
+PENSION_TEXT = "3,215.60"
+
+
+class ErrandFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class LoadResult:
+    turn_seconds: List[float] = field(default_factory=list)
+    errands: int = 0
+    errors: List[str] = field(default_factory=list)
+    case_numbers: List[str] = field(default_factory=list)
+    finished_at: List[float] = field(default_factory=list)  # monotonic time each errand ended
+    elapsed: float = 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.turn_seconds)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+    def summary(self) -> dict:
+        return {"errands": self.errands, "errands_per_second": self.errands / self.elapsed if self.elapsed else 0,
+                "turns": len(self.turn_seconds), "errors": len(self.errors),
+                "p50_ms": self.percentile(0.50) * 1000, "p95_ms": self.percentile(0.95) * 1000,
+                "p99_ms": self.percentile(0.99) * 1000,
+                "mean_ms": statistics.fmean(self.turn_seconds) * 1000 if self.turn_seconds else float("nan")}
+
+
+class SimulatedKiosk:
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str, kiosk_id: str,
+                 result: LoadResult) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.kiosk_id = kiosk_id
+        self.result = result
+        self.sender = ""
+
+    async def send(self, message: str) -> Reply:
+        began = time.monotonic()
+        async with self.http.post(f"{self.base_url}/webhooks/rest/webhook",
+                                  json={"sender": self.sender, "message": message}) as response:
+            if response.status != 200:
+                raise ErrandFailed(f"HTTP {response.status} for {message[:20]!r}")
+            reply = parse_reply(await response.json())
+        self.result.turn_seconds.append(time.monotonic() - began)
+        return reply
+
+    async def end(self) -> None:
+        async with self.http.put(f"{self.base_url}/conversations/{self.sender}/tracker/events",
+                                 params={"token": self.token}, json=[]) as response:
+            if response.status != 200:
+                raise ErrandFailed(f"wipe answered HTTP {response.status}")
+
+    async def pension(self) -> None:
+        reply = await self.send("/query_pension")
+        expect(reply.input_kind == "id_number", "no identity step", reply)
+        reply = await self.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
+        own = [button for button in reply.buttons if button.title == DEMO_MASKED_NAME]
+        expect(bool(own), "no name choice", reply)
+        reply = await self.send(own[0].payload)
+        expect(PENSION_TEXT in reply.text, "wrong or missing amount", reply)
+
+    async def hotline(self) -> None:
+        reply = await self.send("/hotline_report")
+        expect(reply.input_kind == "free_speech", "no description step", reply)
+        reply = await self.send("小区门口的路灯坏了晚上看不见")
+        expect("在哪里" in reply.text, "no place question", reply)
+        reply = await self.send("文明大道18号")
+        expect(bool(reply.buttons), "no district choice", reply)
+        reply = await self.send(reply.buttons[0].payload)
+        expect(reply.input_kind == "phone", "no phone step", reply)
+        reply = await self.send(f'/inform{{"phone_number": "139{random.randint(10000000, 99999999)}"}}')
+        expect(reply.input_kind == "yes_no", "no read-back", reply)
+        reply = await self.send("/affirm")
+        expect(bool(reply.result), "no case number", reply)
+        self.result.case_numbers.append(str(reply.result["value"]).replace(" ", ""))
+
+    async def run(self, deadline: float, max_errands: int, hotline_share: float) -> None:
+        while time.monotonic() < deadline and self.result.errands < max_errands:
+            self.sender = f"{self.kiosk_id}-{uuid.uuid4().hex}"  # one per visit, as on a kiosk
+            errand = self.hotline if random.random() < hotline_share else self.pension
+            try:
+                await errand()
+                await self.end()
+                self.result.errands += 1
+                self.result.finished_at.append(time.monotonic())
+            except (ErrandFailed, aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                self.result.errors.append(f"{self.kiosk_id}: {error}")
+
+
+def expect(condition: bool, what: str, reply: Reply) -> None:
+    if not condition:
+        raise ErrandFailed(f"{what}: {json.dumps(reply.text, ensure_ascii=False)[:120]}")
+
+
+async def drive(base_url: str, token: str, kiosks: int, seconds: float, max_errands: int = 1000,
+                hotline_share: float = 0.3, during: Optional[Callable[[], None]] = None,
+                during_after: float = 0.0, seed: int = 7) -> LoadResult:
+    """Run `kiosks` simulated kiosks for up to `seconds` (and `max_errands` in all); call
+    `during()` once, `during_after` seconds in (the fault test kills an instance there)."""
+    random.seed(seed)
+    result = LoadResult()
+    timeout = aiohttp.ClientTimeout(total=120)
+    began = time.monotonic()
+    deadline = began + seconds
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        tasks = [SimulatedKiosk(http, base_url, token, f"load-{index:03d}", result).run(
+                 deadline, max_errands, hotline_share) for index in range(kiosks)]
+        if during is not None:
+            async def fault() -> None:
+                await asyncio.sleep(during_after)
+                await asyncio.get_running_loop().run_in_executor(None, during)
+            tasks.append(fault())
+        await asyncio.gather(*tasks)
+    result.elapsed = time.monotonic() - began
+    return result

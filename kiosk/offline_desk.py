@@ -1,0 +1,153 @@
+"""What the kiosk still does by itself when the dialogue service cannot be reached.
+
+It says so plainly, once, and offers what needs no service: a person (the help queue is
+local), and a 12345 report taken by touch or speech on this kiosk and kept in its outbox
+until the service is back. Its replies are ordinary `Reply` objects, so the screens show
+them exactly as they show Rasa's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Optional, Tuple, Union
+
+from common import kiosk_protocol as protocol
+from common.masking import last_four
+from common.menu import TILES
+from config import Settings, secret
+from kiosk.dialogue_client import Button, DialogueClient, Reply
+from kiosk.report_outbox import OutboxSender, ReportOutbox
+
+OFFLINE_REPORT = "offline:report"
+HELP_PAYLOAD = "/help_volunteer"
+HOTLINE_PAYLOAD = "/hotline_report"
+HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
+MENU_PAYLOADS = {payload for _tile, _label, payload in TILES}
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+YES = {"/affirm", "是", "是的", "对", "对的", "好", "好的", "没错"}
+NO = {"/deny", "不对", "不是", "错了", "不对，重新说"}
+
+UNAVAILABLE = "对不起，现在连不上服务中心。"
+OFFER = "您可以找人帮忙，或者先留下12345反映。"
+# The same common problems the online 12345 question offers (title, what is reported).
+PROBLEMS = [("路灯不亮", "路灯不亮，晚上看不见路。"), ("垃圾没人收", "垃圾好几天没人收了。"),
+            ("停水停电", "家里停水停电了。"), ("噪音太吵", "噪音太吵，影响休息。"),
+            ("路面坑洼", "路面坑坑洼洼，容易摔跤。"), ("找人帮忙", HELP_PAYLOAD)]
+PLACES = ["我住的小区", "社区服务中心附近"]
+
+
+def _reply(text: Union[str, Tuple[str, ...]], input_kind: Optional[str] = None, buttons=(),
+           **directives) -> Reply:
+    """Several texts: the screen shows the last one big and the ones before it above."""
+    if input_kind:
+        directives[protocol.INPUT] = input_kind
+    texts = (text,) if isinstance(text, str) else text
+    return Reply(texts, tuple(Button(title, payload) for title, payload in buttons), directives)
+
+
+class OfflineDesk:
+    def __init__(self, outbox: ReportOutbox, district: str) -> None:
+        self.outbox = outbox
+        self.district = district
+        self.step: Optional[str] = None
+        self.description = ""
+        self.place = ""
+        self.phone = ""
+
+    @property
+    def active(self) -> bool:
+        return self.step is not None
+
+    def handles(self, message: str) -> bool:
+        """Its own flow's answers; a tile tapped meanwhile tries the service first."""
+        return message == OFFLINE_REPORT or (self.active and message not in MENU_PAYLOADS)
+
+    def reset(self) -> None:
+        self.step = None
+        self.description = self.place = self.phone = ""
+
+    def unavailable(self, message: str) -> Reply:
+        """The reply when a message could not reach the service."""
+        if message == HOTLINE_PAYLOAD:
+            return self._start(UNAVAILABLE)
+        if message == HELP_PAYLOAD:  # the help queue is local: a person comes all the same
+            self.reset()
+            return _reply(HELP_TEXT, **{protocol.HELP_REQUESTED: True})
+        self.reset()
+        return _reply(UNAVAILABLE + OFFER, protocol.INPUT_CHOICE,
+                      [("找人帮忙", HELP_PAYLOAD), ("留下12345反映", OFFLINE_REPORT)])
+
+    def answer(self, message: str) -> Reply:
+        message = message.strip()
+        if message == OFFLINE_REPORT or self.step is None:
+            return self._start("")
+        return getattr(self, f"_after_{self.step}")(message)
+
+    # -- the steps ---------------------------------------------------------------------
+
+    def _start(self, lead: str) -> Reply:
+        self.reset()
+        self.step = "description"
+        question = "请问是什么问题？点一下，或者直接说。"
+        texts = (f"{lead}您的反映可以先存在这台机器上，联网后自动提交。", question) if lead else (question,)
+        return _reply(texts, protocol.INPUT_FREE_SPEECH, PROBLEMS)
+
+    def _after_description(self, message: str) -> Reply:
+        if len(message) < 2 or message.startswith("/"):
+            return _reply("请您说一下是什么问题，或者点一个按钮。", protocol.INPUT_FREE_SPEECH, PROBLEMS)
+        self.description, self.step = message[:200], "place"
+        return self._ask_place()
+
+    def _ask_place(self, lead: str = "") -> Reply:
+        return _reply(f"{lead}在哪里？请说一下地点，或者点下面的按钮。", protocol.INPUT_FREE_SPEECH,
+                      [(place, place) for place in PLACES])
+
+    def _after_place(self, message: str) -> Reply:
+        if len(message) < 2 or message.startswith("/"):
+            return self._ask_place("我没听清。")
+        self.place, self.step = message[:100], "phone"
+        return _reply("请输入您的手机号。12345 会打这个电话联系您。", protocol.INPUT_PHONE)
+
+    def _after_phone(self, message: str) -> Reply:
+        phone = _phone_from(message)
+        if phone is None:
+            return _reply("这个手机号不对。请再输一次，是 11 位数字。", protocol.INPUT_PHONE)
+        self.phone, self.step = phone, "confirm"
+        return _reply(f"我读一遍：问题是{self.description}。地点是{self.place}，{self.district}。"
+                      f"手机尾号{last_four(phone)}。对吗？", protocol.INPUT_YES_NO,
+                      [("是的", "/affirm"), ("不对，重新说", "/deny")])
+
+    def _after_confirm(self, message: str) -> Reply:
+        if message in NO:
+            return self._start("好的，我们重新来。")
+        if message not in YES:
+            return _reply("请点“是的”，或者“不对，重新说”。", protocol.INPUT_YES_NO,
+                          [("是的", "/affirm"), ("不对，重新说", "/deny")])
+        report = self.outbox.keep(self.description, self.place, self.district, self.phone)
+        self.reset()
+        reference = report.reference
+        return _reply(f"好的，已经存在这台机器上了。联网以后会自动提交，12345 会打电话联系您。"
+                      f"您的登记号是 {reference}。",
+                      **{protocol.RESULT: {"title": "登记号", "value": reference, "note": "联网后自动提交"},
+                         protocol.PRINTABLE: True, protocol.FINISHED: "hotline_report"})
+
+
+def _phone_from(message: str) -> Optional[str]:
+    """The keypad sends `/inform{"phone_number": "…"}`; speech may send the digits."""
+    if message.startswith("/inform"):
+        try:
+            value = str(json.loads(message[len("/inform"):]).get("phone_number", ""))
+        except (ValueError, AttributeError):
+            return None
+    else:
+        value = re.sub(r"\D", "", message)
+    return value if PHONE.match(value) else None
+
+
+def offline_support(settings: Settings) -> Tuple[OfflineDesk, OutboxSender]:
+    """The desk for the session and the sender that empties its outbox (not yet started)."""
+    outbox = ReportOutbox(settings.data_dir / "kiosk-outbox.sqlite3")
+    client = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id,
+                            settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
+    return OfflineDesk(outbox, settings.kiosk.district), OutboxSender(outbox, client)

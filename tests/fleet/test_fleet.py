@@ -1,0 +1,179 @@
+"""The city set-up for real: conversations through nginx to two Rasa instances sharing a
+PostgreSQL tracker store and Redis locks; privacy in what reaches the database; expiry; and
+one instance killed in the middle of a run of whole errands. Two action servers share
+nothing but Redis: a turn may land on either."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from bench.fleet_load import DEMO_ID, PENSION_TEXT, drive
+from kiosk.dialogue_client import DialogueClient
+from portal.sandbox.server import database_path
+
+pytestmark = pytest.mark.services
+
+PHONE = "13912345678"
+
+
+def client(fleet, kiosk_id: str) -> DialogueClient:
+    return DialogueClient(fleet.url, kiosk_id, 90, fleet.token)
+
+
+def stored_text(fleet) -> str:
+    with fleet.database() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def events_of(fleet, sender: str) -> int:
+    with fleet.database() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM events WHERE sender_id=%s", (sender,))
+        return cursor.fetchone()[0]
+
+
+def pension_visit(dialogue: DialogueClient) -> str:
+    dialogue.send("/query_pension")
+    reply = dialogue.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
+    own = next(button for button in reply.buttons if button.title == "张*英")
+    return dialogue.send(own.payload).text
+
+
+def test_two_kiosks_with_the_same_resident_stay_apart(fleet):
+    first, second = client(fleet, "kiosk-a"), client(fleet, "kiosk-b")
+    try:
+        assert first.sender_id != second.sender_id
+        # Interleaved: the same resident, one errand on each kiosk, turns alternating.
+        assert first.send("/query_pension").input_kind == "id_number"
+        assert second.send("/hotline_report").input_kind == "free_speech"
+        reply = first.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
+        assert any(button.title == "张*英" for button in reply.buttons)
+        reply = second.send("楼道的灯坏了")
+        assert "在哪里" in reply.text  # still its own 12345 report, not the pension question
+        own = next(button for button in first.send(f'/inform{{"id_number": "{DEMO_ID}"}}').buttons
+                   if button.title == "张*英")
+        assert PENSION_TEXT in first.send(own.payload).text
+        assert "养老金" not in second.send("文明大道18号").text
+        assert events_of(fleet, first.sender_id) > 0 and events_of(fleet, second.sender_id) > 0
+    finally:
+        first.end_session()
+        second.end_session()
+
+
+def test_many_kiosks_at_once_each_get_their_own_answer(fleet):
+    answers, failures = [], []
+
+    def visit(index: int) -> None:
+        dialogue = client(fleet, f"kiosk-{index}")
+        try:
+            answers.append(pension_visit(dialogue))
+        except Exception as error:  # noqa: BLE001 - collected and reported below
+            failures.append(repr(error))
+        finally:
+            dialogue.end_session()
+
+    threads = [threading.Thread(target=visit, args=(index,)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert not failures
+    assert len(answers) == 6 and all(PENSION_TEXT in answer for answer in answers)
+
+
+def test_the_database_never_holds_a_full_number(fleet):
+    dialogue = client(fleet, "kiosk-privacy")
+    dialogue.send("/query_pension")
+    dialogue.send(DEMO_ID)  # typed as plain text, as the console does
+    dialogue.send("/hotline_report")
+    dialogue.send(f"楼道的灯坏了，我的电话是{PHONE}")
+    dialogue.send("文明大道18号")
+    dialogue.send(f'/inform{{"phone_number": "{PHONE}"}}')
+    dialogue.send("幺三九一二三四五六七八")  # a number as speech recognition writes it
+    text = stored_text(fleet)
+    assert events_of(fleet, dialogue.sender_id) > 0
+    assert DEMO_ID not in text and PHONE not in text
+    assert "幺三九一二三四五六七八" not in text
+    assert "1226" in text and "5678" in text  # the masked forms are what remains
+    dialogue.end_session()
+
+
+def test_ending_a_session_deletes_its_conversation(fleet):
+    dialogue = client(fleet, "kiosk-wipe")
+    pension_visit(dialogue)
+    sender = dialogue.sender_id
+    assert events_of(fleet, sender) > 0
+    dialogue.end_session()
+    assert events_of(fleet, sender) == 0
+
+
+def test_old_conversations_expire(fleet, loaded_settings):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from runtime.tracker_store import RedactingSQLTrackerStore
+
+    config = loaded_settings.fleet
+    store = RedactingSQLTrackerStore(
+        domain=Domain.load("nlu/domain"), dialect="postgresql", host="127.0.0.1", port=config.postgres_port,
+        db=config.database, username=config.db_user, password=fleet.env[config.db_password_env],
+        expire_after_minutes=30)
+    now = time.time()
+    old = DialogueStateTracker.from_events("kiosk-old-visit", [
+        ActionExecuted("action_listen", timestamp=now - 3 * 3600),
+        UserUttered(f"我的电话是{PHONE}", timestamp=now - 3 * 3600)])
+    recent = DialogueStateTracker.from_events("kiosk-recent-visit", [
+        ActionExecuted("action_listen", timestamp=now - 60), UserUttered("你好", timestamp=now - 60)])
+    store.expire_if_due(now)  # a check now: the next is due in a minute
+    asyncio.run(store.save(old))
+    asyncio.run(store.save(recent))
+    assert events_of(fleet, "kiosk-old-visit") == 2  # masked, but kept until it expires
+    assert PHONE not in stored_text(fleet)
+    assert store.expire_if_due(now + 61) >= 2
+    assert events_of(fleet, "kiosk-old-visit") == 0
+    assert events_of(fleet, "kiosk-recent-visit") == 2
+    assert store.expire_if_due(now + 62) == 0  # checked at most once a minute
+    store.delete("kiosk-recent-visit")
+    store.engine.dispose()
+
+
+def test_console_data_lives_in_postgresql(fleet):
+    import requests
+
+    console = fleet.settings.console
+    response = requests.post(f"http://127.0.0.1:{console.port}/api/kiosks/kiosk-fleet-7/help",
+                             headers={"Authorization": f"Bearer {fleet.env[console.kiosk_key_env]}"},
+                             json={"errand": "养老金", "step": "id_number",
+                                   "transcript": [f"居民：{DEMO_ID}"]}, timeout=10)
+    assert response.status_code == 201
+    with fleet.database() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT kiosk_id, transcript FROM help_requests WHERE id=%s", (response.json()["id"],))
+        kiosk_id, transcript = cursor.fetchone()
+    assert kiosk_id == "kiosk-fleet-7" and DEMO_ID not in transcript and "1226" in transcript
+
+
+def test_killing_a_rasa_instance_mid_run_loses_nothing(fleet):
+    victim = fleet.supervisor.children["rasa-1"].process
+    killed_at = []
+
+    def kill() -> None:
+        killed_at.append(time.monotonic())
+        os.killpg(victim.pid, signal.SIGKILL)
+
+    result = asyncio.run(drive(fleet.url, fleet.token, kiosks=4, seconds=75, max_errands=60,
+                               hotline_share=0.4, during=kill, during_after=8))
+    assert killed_at and victim.poll() is not None
+    assert result.errors == []
+    assert result.errands >= 8
+    assert sum(1 for ended in result.finished_at if ended > killed_at[0] + 5) >= 5  # on the survivor
+    with sqlite3.connect(database_path(fleet.settings)) as sandbox:
+        stored = {row[0] for row in sandbox.execute("SELECT case_number FROM hotline_cases")}
+    assert result.case_numbers and set(result.case_numbers) <= stored  # every report reached the portal
