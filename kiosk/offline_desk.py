@@ -114,7 +114,8 @@ class OfflineDesk:
         if phone is None:
             return _reply("这个手机号不对。请再输一次，是 11 位数字。", protocol.INPUT_PHONE)
         self.phone, self.step = phone, "confirm"
-        return _reply(f"我读一遍：问题是{self.description}。地点是{self.place}，{self.district}。"
+        description = self.description.rstrip("。.！!？?，, ")
+        return _reply(f"我读一遍：问题是{description}。地点是{self.place}，{self.district}。"
                       f"手机尾号{last_four(phone)}。对吗？", protocol.INPUT_YES_NO,
                       [("是的", "/affirm"), ("不对，重新说", "/deny")])
 

@@ -24,9 +24,9 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from config import Settings, load_settings
+from config import Settings, load_settings, secret
 from config.settings import OVERRIDE_ENV, REPO_ROOT, _merge, _read_yaml
-from runtime.supervisor import ServiceSpec, Supervisor, child_env
+from runtime.supervisor import ServiceSpec, Supervisor, child_env, console_spec, sandbox_spec
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +66,16 @@ def fleet_settings_file(settings: Settings, base_override: Optional[str]) -> Pat
 
 
 def load_or_make_secrets(settings: Settings, env: Dict[str, str]) -> Dict[str, str]:
-    """Credentials from the environment; for a fleet on one machine, generated once and kept
-    in data/fleet/secrets.env (mode 600, never in the repository) so `fleet-down`, tests and
-    the load test can reach what `fleet-up` started."""
+    """Credentials from the environment. For a fleet on one machine, the ones the environment
+    does not give are generated once and kept in data/fleet/secrets.env (mode 600, never in
+    the repository) so `fleet-down`, tests and the load test reach what `fleet-up` started.
+    What the environment gives is never written anywhere."""
     import secrets as random_secrets
 
-    names = [settings.fleet.db_password_env, settings.dialogue.auth_token_env,
-             settings.console.kiosk_key_env, settings.portal.api_key_env]
+    names = [settings.fleet.db_password_env, settings.dialogue.auth_token_env, settings.console.kiosk_key_env]
+    if settings.portal.mode == "sandbox":
+        names.append(settings.portal.api_key_env)
+    generated = [name for name in names if not secret(name)]
     path = fleet_dir(settings) / SECRETS_FILE
     stored: Dict[str, str] = {}
     if path.exists():
@@ -80,13 +83,12 @@ def load_or_make_secrets(settings: Settings, env: Dict[str, str]) -> Dict[str, s
             name, _, value = line.partition("=")
             if name and value:
                 stored[name] = value
-    for name in names:
-        if not env.get(name):
-            env[name] = stored.get(name) or random_secrets.token_urlsafe(24)
+    for name in generated:
+        env[name] = stored.get(name) or random_secrets.token_urlsafe(24)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     os.chmod(path, 0o600)
-    path.write_text("".join(f"{name}={env[name]}\n" for name in names), encoding="utf-8")
+    path.write_text("".join(f"{name}={env[name]}\n" for name in generated), encoding="utf-8")
     return env
 
 
@@ -254,10 +256,9 @@ def start_fleet(base_override: Optional[str] = None) -> Supervisor:
             supervisor.start(spec)
         supervisor.wait_healthy()
         create_database(settings, env[settings.fleet.db_password_env])
-        from runtime.supervisor import service_specs
-
-        for spec in [s for s in service_specs(settings) if s.name in ("portal-sandbox", "centre-console")]:
-            supervisor.start(spec)
+        if settings.portal.mode == "sandbox":
+            supervisor.start(sandbox_spec(settings))
+        supervisor.start(console_spec(settings))
         for spec in dialogue_specs(settings):
             supervisor.start(spec)
         supervisor.wait_healthy()

@@ -64,15 +64,25 @@ def child_env(settings: Settings) -> Dict[str, str]:
     return env
 
 
+def sandbox_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec("portal-sandbox", [sys.executable, str(REPO_ROOT / "main.py"), "portal-sandbox"],
+                       f"{settings.portal.url}/v1/health")
+
+
+def console_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec("centre-console", [sys.executable, str(REPO_ROOT / "main.py"), "centre-console"],
+                       f"http://127.0.0.1:{settings.console.port}/login")
+
+
 def service_specs(settings: Settings) -> List[ServiceSpec]:
+    """What this machine runs besides the kiosk. A kiosk of a city fleet (dialogue.rasa_url
+    set) runs neither Rasa nor actions, nor the sandbox only those actions would call."""
     python = [sys.executable, str(REPO_ROOT / "main.py")]
     specs = []
-    if settings.portal.mode == "sandbox":
-        specs.append(ServiceSpec("portal-sandbox", python + ["portal-sandbox"],
-                                 f"{settings.portal.url}/v1/health"))
+    if settings.portal.mode == "sandbox" and settings.dialogue.embedded:
+        specs.append(sandbox_spec(settings))
     if settings.console.enabled:
-        specs.append(ServiceSpec("centre-console", python + ["centre-console"],
-                                 f"http://127.0.0.1:{settings.console.port}/login"))
+        specs.append(console_spec(settings))
     if settings.dialogue.embedded:
         specs.append(ServiceSpec("action-server", python + ["action-server"],
                                  f"http://127.0.0.1:{settings.dialogue.action_port}/health"))

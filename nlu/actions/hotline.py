@@ -87,7 +87,8 @@ class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedFo
 
 
 def read_back(tracker: Tracker) -> str:
-    return (f"我帮您记下了：{tracker.get_slot('problem_description')}。"
+    description = str(tracker.get_slot("problem_description") or "").rstrip("。.！!？?，, ")
+    return (f"我帮您记下了：{description}。"
             f"地点是{tracker.get_slot('place')}，{tracker.get_slot('district')}。"
             f"联系电话尾号{last_four(tracker.get_slot('phone_number') or '')}。对吗？")
 

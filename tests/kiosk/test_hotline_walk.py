@@ -36,6 +36,7 @@ def test_hotline_report_by_touch_only(ui, stack, output_dir):
     ui.wait_until(lambda: ui.current() == "confirm", what="read-back")
     shot = ui.screenshot(output_dir / "3-confirm.png")
     assert "尾号5678" in ui.app.state.assistant_text and "13912345678" not in ui.app.state.assistant_text
+    assert "。。" not in ui.app.state.assistant_text
     assert not measure(ui, shot, [("read_back", theme.FLOOR_TITLE)])
     ui.tap(find_one(ui.screen, ChoiceButton, "是的"))
 

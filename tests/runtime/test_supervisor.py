@@ -86,3 +86,16 @@ def test_no_display_falls_back_to_the_console(stack, tmp_path, output_dir):
     assert "3607 ********** 1226" in output and "360702195003121226" not in output.split("您说：", 1)[1]
     assert "养老金" in output and "元" in output
     assert process.returncode == 0
+
+
+def test_a_fleet_kiosk_starts_no_dialogue_of_its_own(tmp_path):
+    from config import load_settings
+    from runtime.supervisor import service_specs
+    from tests.stack import write_config
+
+    path = write_config(tmp_path, {"dialogue": {"rasa_url": "http://127.0.0.1:5080"},
+                                   "console": {"enabled": False, "url": "http://127.0.0.1:5020"}})
+    assert service_specs(load_settings(str(path))) == []
+    embedded = load_settings(str(write_config(tmp_path / "embedded")))
+    assert [spec.name for spec in service_specs(embedded)] == [
+        "portal-sandbox", "centre-console", "action-server", "rasa-server"]
