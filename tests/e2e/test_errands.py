@@ -134,8 +134,9 @@ def test_out_of_scope_is_declined_kindly(dialogue):
     assert "帮不上忙" in reply.text and reply.goes_home
 
 
-def test_gibberish_is_not_understood(dialogue):
-    reply = dialogue.send("啊啊啊呀")
+@pytest.mark.parametrize("sounds", ["啊啊啊呀", "哈哈哈哈", "呜呜啦啦"])
+def test_gibberish_is_not_understood(dialogue, sounds):
+    reply = dialogue.send(sounds)
     assert "没听明白" in reply.text and reply.buttons
 
 

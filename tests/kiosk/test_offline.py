@@ -111,12 +111,13 @@ def hotline_cases(stack, description: str) -> List[tuple]:
 
 @pytest.mark.services
 def test_waiting_reports_reach_the_portal_once_the_service_answers(stack, visit):
+    before = set(hotline_cases(stack, "楼道的灯坏了晚上看不见路"))  # other tests report the same lamp
     visit.report()
     client = DialogueClient(stack.settings.dialogue.base_url, "kiosk-off", 60, stack.rasa_token)
     sender = OutboxSender(visit.outbox, client)
     assert sender.send_due() == 1
     assert visit.outbox.waiting() == []  # delivered: the phone number is gone from the kiosk
-    cases = hotline_cases(stack, "楼道的灯坏了晚上看不见路")
+    cases = [case for case in hotline_cases(stack, "楼道的灯坏了晚上看不见路") if case not in before]
     assert len(cases) == 1 and cases[0][1:] == ("文明大道18号", "章贡区")
     assert sender.send_due() == 0
 

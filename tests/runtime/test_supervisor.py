@@ -54,7 +54,7 @@ def _run_main(config, args, env_extra=None, stdin=None):
 
 
 def test_ctrl_c_stops_every_child(tmp_path):
-    # A central dialogue service is configured, so the supervisor runs only the sandbox here.
+    # A central dialogue service is configured, so the supervisor runs only the centre console here.
     config = write_config(tmp_path, {"dialogue": {"rasa_url": "http://127.0.0.1:9"}})
     process = _run_main(config, ["run", "--no-kiosk"])
     lines = []
@@ -62,8 +62,10 @@ def test_ctrl_c_stops_every_child(tmp_path):
         lines.append(line)
         if "services ready" in line:
             break
-    assert any("started portal-sandbox" in line for line in lines), lines
-    started = next(line for line in lines if "started portal-sandbox" in line)
+    assert any("started centre-console" in line for line in lines), lines
+    assert not any(f"started {name}" in line for line in lines
+                   for name in ("portal-sandbox", "action-server", "rasa-server")), lines
+    started = next(line for line in lines if "started centre-console" in line)
     pid = int(started.split("pid ")[1].rstrip(")\n"))
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) in (0, 130)
