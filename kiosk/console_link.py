@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 import requests
 
+from common.background import BackgroundLoop
 from kiosk.help_queue import HelpQueue
 
 logger = logging.getLogger(__name__)
@@ -30,21 +31,18 @@ class ConsoleLink:
         self.kiosk_id = kiosk_id
         self.help_queue = help_queue
         self.on_event = on_event
-        self.poll_seconds = poll_seconds
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {key}"
         self._usage: List[Dict[str, Any]] = []
         self._status: Dict[str, Any] = {}
         self._status_dirty = False
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._loop = BackgroundLoop("console-link", self._exchange_quietly, poll_seconds)
 
     # -- what the kiosk reports ---------------------------------------------------------
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def record(self, kind: str, errand: str = "", step: str = "", turns: int = 0) -> None:
         """An anonymous usage event: no names, numbers or words, only what happened."""
@@ -57,20 +55,15 @@ class ConsoleLink:
         with self._lock:
             self._status.update(status)
             self._status_dirty = True
-        self._wake.set()
+        self._loop.wake()
 
     # -- the thread ---------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="console-link", daemon=True)
-            self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.stop(timeout=5)
 
     def _url(self, what: str) -> str:
         return f"{self.base_url}/api/kiosks/{self.kiosk_id}/{what}"
@@ -102,11 +95,8 @@ class ConsoleLink:
         for event in answer.json().get("events", []):
             self.on_event(event)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.exchange_once()
-            except (requests.RequestException, ValueError) as error:
-                logger.info("centre console not reachable now: %s", type(error).__name__)
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
+    def _exchange_quietly(self) -> None:
+        try:
+            self.exchange_once()
+        except (requests.RequestException, ValueError) as error:
+            logger.info("centre console not reachable now: %s", type(error).__name__)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ContextManager, List, Optional
+from typing import Callable, ContextManager, List
 
+from common.background import BackgroundLoop
 from common.durable import durable_sqlite
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
 
@@ -128,23 +128,13 @@ class OutboxSender:
     def __init__(self, outbox: ReportOutbox, client: DialogueClient, interval: float = 15.0) -> None:
         self.outbox = outbox
         self.client = client
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._loop = BackgroundLoop("report-outbox", self.send_due, interval)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="report-outbox", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.send_due()
-            self._stop.wait(self.interval)
+        self._loop.stop()
 
     def send_due(self) -> int:
         sent = 0

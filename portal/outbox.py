@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Optional
 
+from common.background import BackgroundLoop
 from common.durable import durable_sqlite
 from portal.client import PortalClient
 from portal.errors import PortalError, PortalUnavailable
@@ -67,12 +68,9 @@ class Outbox:
         self.client = client
         self.base_delay = base_delay
         self.max_delay = max_delay
-        self.poll_seconds = poll_seconds
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._loop = BackgroundLoop("outbox", self.deliver_pending, poll_seconds)
         with self._db() as db:
             db.executescript(SCHEMA)
 
@@ -107,7 +105,7 @@ class Outbox:
             case = self.client.submit_case(request, key)
         except PortalUnavailable:
             self._postpone(reference)
-            self._wake.set()
+            self._loop.wake()
             return Submission(reference, None)
         except PortalError:
             self._forget(reference)
@@ -165,23 +163,7 @@ class Outbox:
     # -- background sender -------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
-            self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.deliver_pending()
-            except Exception:  # the sender must outlive any single bad round
-                logger.exception("outbox round failed")
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
+        self._loop.stop()
