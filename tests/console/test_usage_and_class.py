@@ -52,6 +52,8 @@ def test_class_view_shows_who_is_stuck_and_staff_can_start_a_lesson(stack, conso
     browser.save_screenshot(str(output_dir / "class.png"))
     browser.find_element(By.NAME, "kiosk_id").send_keys("kiosk-c3")
     browser.find_element(By.NAME, "lesson_id").send_keys("向12345反映问题")
-    browser.find_element(By.XPATH, "//button[text()='开始']").click()
+    start = browser.find_element(By.XPATH, "//button[text()='开始']")
+    start.click()
+    WebDriverWait(browser, 20).until(seen.staleness_of(start))  # the form was posted and the page came back
     link.exchange_once()
     assert {"type": "start_lesson", "lesson_id": "hotline"} in events
