@@ -5,6 +5,10 @@ described by the toneless pinyin of its characters (single syllables and adjacen
 hashed into a fixed number of columns, so 养老今 and 养老金 share every feature. Hashing
 needs no vocabulary, so the component has nothing to train or store. Whether it helps is
 measured in docs/nlu-report.md (with and without it).
+
+With `across_tokens`, the sentence features also hold the syllable pairs of the whole
+message, regardless of where Jieba cut it: a homophone often changes the cut (医保卡里 ->
+医报 / 卡里), and the pairs across the new boundaries still match the trained sentence.
 """
 
 from __future__ import annotations
@@ -41,11 +45,12 @@ def token_keys(text: str) -> List[str]:
 class PinyinFeaturizer(SparseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {**SparseFeaturizer.get_default_config(), "dimensions": 4096}
+        return {**SparseFeaturizer.get_default_config(), "dimensions": 4096, "across_tokens": False}
 
     def __init__(self, config: Dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         self.dimensions = int(config["dimensions"])
+        self.across_tokens = bool(config.get("across_tokens", False))
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -71,7 +76,12 @@ class PinyinFeaturizer(SparseFeaturizer, GraphComponent):
                 cols.append(self._column(key))
         shape = (len(tokens), self.dimensions)
         sequence = scipy.sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-        sentence = scipy.sparse.coo_matrix(sequence.sum(axis=0).clip(0, 1))
+        sentence = sequence.sum(axis=0)
+        if self.across_tokens:
+            sounds = [s for token in tokens for s in syllables(token.text)]
+            for a, b in zip(sounds, sounds[1:], strict=False):
+                sentence[0, self._column(f"{a}_{b}")] = 1
+        sentence = scipy.sparse.coo_matrix(np.asarray(sentence).clip(0, 1))
         self.add_features_to_message(sequence=sequence, sentence=sentence, attribute=TEXT, message=message)
 
     def process(self, messages: List[Message]) -> List[Message]:
