@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 FALLBACK = "nlu_fallback"
 INTERJECTIONS = set("啊呀嗯哦噢呃哈呵嘿呜啦哎唉诶欸哇咦哟嘛呢吧呐哼")
-ASSENT = set("嗯哦噢")
+ASSENT = set("嗯哦噢呐")  # 嗯呐: yes, in Gan and Hakka speech
 IGNORED = set(" ，。！？、,.!?~…")
 
 

@@ -56,7 +56,8 @@ def write_training_data(folder: Path, train: List[Tuple[str, str]]) -> None:
     """The training split, the generated phrasings, and speech-error copies of both."""
     folder.mkdir(parents=True)
     rng = random.Random(SEED)
-    train = train + [pair for pair in examples(include=(PHRASINGS,)) if pair not in set(examples())]
+    hand_written = set(examples())
+    train = train + [pair for pair in examples(include=(PHRASINGS,)) if pair not in hand_written]
     noise = [(intent, copy) for intent, text in train if not has_entities(text)
              for copy in [noisy(text, rng)] if copy]
     write(folder / "train.yml", train + noise, "")

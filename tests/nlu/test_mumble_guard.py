@@ -11,7 +11,7 @@ def test_sounds_alone_are_mumbling(text):
     assert is_mumble(text)
 
 
-@pytest.mark.parametrize("text", ["嗯", "嗯嗯", "哦", "是啊", "对啊", "哎 你好啊", "", "啊 我要查养老金"])
+@pytest.mark.parametrize("text", ["嗯", "嗯嗯", "哦", "嗯呐", "是啊", "对啊", "哎 你好啊", "", "啊 我要查养老金"])
 def test_words_and_assent_are_not(text):
     assert not is_mumble(text)
 
