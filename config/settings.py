@@ -93,7 +93,7 @@ class SpeechSettings(_Frozen):
     rate_max_cpm: int = Field(..., le=320)
     rate_step_cpm: int = Field(..., ge=5)
     volume: float = Field(..., ge=0.1, le=1.0)
-    voice: str = "cmn"
+    voice: str = "cmn-latn-pinyin"  # see config/kiosk.yaml
 
     @root_validator(skip_on_failure=True)
     def _rate_within_bounds(cls, values: Dict[str, Any]) -> Dict[str, Any]:

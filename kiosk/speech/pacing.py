@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import List
 
-# espeak-ng's Mandarin voice: words-per-minute setting at which syllables sound unhurried.
-NATURAL_ESPEAK_RATE = 190
+# espeak-ng's Mandarin voice (cmn-latn-pinyin): words-per-minute setting at which syllables
+# sound unhurried, about 220 characters a minute before any pause.
+NATURAL_ESPEAK_RATE = 150
 MIN_GAP_SECONDS = 0.15
 MAX_GAP_SECONDS = 1.2
 

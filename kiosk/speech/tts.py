@@ -71,7 +71,7 @@ class Synthesizer:
 
 
 class Voice:
-    def __init__(self, sink=None, rate_cpm: int = 200, volume: float = 0.9, voice: str = "cmn",
+    def __init__(self, sink=None, rate_cpm: int = 200, volume: float = 0.9, voice: str = "cmn-latn-pinyin",
                  min_cpm: int = 150, max_cpm: int = 260, step_cpm: int = 25) -> None:
         self.sink = sink or NullSink()
         self.default_rate, self.default_volume = rate_cpm, volume

@@ -19,7 +19,7 @@ from kiosk.speech.digits import grammar_words, spoken_to_digits
 from kiosk.speech.listener import Listener, ListenerEvents, ListenMode, ListenState
 from kiosk.speech.recognizer import ModelUnavailable, SpeechModel, grammar_phrase, tidy
 from kiosk.speech.sources import MicrophoneSource, MicrophoneUnavailable, WavSource
-from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, needs_mandarin, speak_to_wav
+from tests.kiosk.speech_files import MANDARIN, korean_model_dir, mandarin_model_dir, needs_mandarin, speak_to_wav
 
 KOREAN_DIGITS = ["일", "이", "삼", "사", "오"]
 
@@ -116,6 +116,6 @@ def test_spoken_digits_become_digits():
 @needs_mandarin
 def test_mandarin_digits_in_grammar_mode(tmp_path):
     model = SpeechModel(mandarin_model_dir(get_settings()))
-    wav = speak_to_wav("三 六 零 七 零 二", "cmn", tmp_path / "digits.wav", rate=120)
+    wav = speak_to_wav("三 六 零 七 零 二", MANDARIN, tmp_path / "digits.wav", rate=120)
     _partials, finals, _states = listen(model, wav, ListenMode(phrases=grammar_words()))
     assert spoken_to_digits(finals[0]) == "360702"

@@ -87,3 +87,15 @@ def test_louder_is_measurably_louder(voice, output_dir):
     speaker.wait_idle(30)
     quiet, loud = (sox_rms(path) for path in sink.files[-2:])
     assert loud > quiet * 1.8
+
+
+@pytest.mark.parametrize("reply", ["您好，请点一下您要办的事。", "您十一月的养老金已经发放了。", "志愿者马上就到。"])
+def test_mandarin_is_spoken_as_mandarin_not_with_english_tone_numbers(reply):
+    """espeak-ng 1.51's plain "cmn" voice switches to English for every character's tone
+    number ("你好" → "ni three hao three"); the configured voice must not."""
+    from config import get_settings
+
+    voice = get_settings().speech.voice
+    phonemes = subprocess.run(["espeak-ng", "-v", voice, "-q", "-x", reply], check=True, capture_output=True,
+                              text=True).stdout
+    assert phonemes.strip() and "(en)" not in phonemes, phonemes

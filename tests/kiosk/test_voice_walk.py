@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from portal.sandbox.server import database_path
-from tests.kiosk.speech_files import mandarin_installed, needs_mandarin, speak_to_wav
+from tests.kiosk.speech_files import MANDARIN, mandarin_installed, needs_mandarin, speak_to_wav
 from tests.kiosk.ui import find_one
 
 pytestmark = [pytest.mark.ui, pytest.mark.services]
@@ -35,7 +35,7 @@ def say(ui, wav, output_dir=None, shot=None):
 
 def test_listening_shows_partial_text_and_sends_the_final(ui, tmp_path, output_dir):
     if mandarin_installed():
-        wav = speak_to_wav("我的退休金发了没有", "cmn", tmp_path / "ask.wav", rate=120)
+        wav = speak_to_wav("我的退休金发了没有", MANDARIN, tmp_path / "ask.wav", rate=120)
     else:
         wav = speak_to_wav("일 이 삼 사", "ko", tmp_path / "ask.wav")
     assert ui.app.state.voice_available
@@ -50,13 +50,13 @@ def test_listening_shows_partial_text_and_sends_the_final(ui, tmp_path, output_d
 
 @needs_mandarin
 def test_pension_by_voice_only(ui, stack, tmp_path, output_dir):
-    say(ui, speak_to_wav("我的退休金发了没有", "cmn", tmp_path / "1.wav", rate=120))
+    say(ui, speak_to_wav("我的退休金发了没有", MANDARIN, tmp_path / "1.wav", rate=120))
     ui.wait_until(lambda: ui.current() == "keypad", what="keypad")
-    say(ui, speak_to_wav(SPOKEN_ID, "cmn", tmp_path / "2.wav", rate=110))
+    say(ui, speak_to_wav(SPOKEN_ID, MANDARIN, tmp_path / "2.wav", rate=110))
     assert ui.app.state.entry_display.replace(" ", "") == DEMO_ID
-    say(ui, speak_to_wav("确认", "cmn", tmp_path / "3.wav", rate=120))
+    say(ui, speak_to_wav("确认", MANDARIN, tmp_path / "3.wav", rate=120))
     ui.wait_until(lambda: ui.app.state.choices, what="name choices")
-    say(ui, speak_to_wav("我叫张桂英", "cmn", tmp_path / "4.wav", rate=120))
+    say(ui, speak_to_wav("我叫张桂英", MANDARIN, tmp_path / "4.wav", rate=120))
     ui.wait_until(lambda: ui.current() == "result", what="result")
     with sqlite3.connect(database_path(stack.settings)) as db:
         cents = db.execute("SELECT amount_cents FROM pension_payments WHERE id_number=? AND "
