@@ -15,6 +15,7 @@ from typing import Optional, Tuple, Union
 from common import kiosk_protocol as protocol
 from common.masking import last_four
 from common.menu import TILES
+from common.text import bare_sentence
 from config import Settings, secret
 from kiosk.dialogue_client import Button, DialogueClient, Reply
 from kiosk.report_outbox import OutboxSender, ReportOutbox
@@ -114,8 +115,7 @@ class OfflineDesk:
         if phone is None:
             return _reply("这个手机号不对。请再输一次，是 11 位数字。", protocol.INPUT_PHONE)
         self.phone, self.step = phone, "confirm"
-        description = self.description.rstrip("。.！!？?，, ")
-        return _reply(f"我读一遍：问题是{description}。地点是{self.place}，{self.district}。"
+        return _reply(f"我读一遍：问题是{bare_sentence(self.description)}。地点是{self.place}，{self.district}。"
                       f"手机尾号{last_four(phone)}。对吗？", protocol.INPUT_YES_NO,
                       [("是的", "/affirm"), ("不对，重新说", "/deny")])
 

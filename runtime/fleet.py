@@ -26,7 +26,7 @@ import yaml
 
 from config import Settings, load_settings, secret
 from config.settings import OVERRIDE_ENV, REPO_ROOT, _merge, _read_yaml
-from runtime.supervisor import ServiceSpec, Supervisor, child_env, console_spec, sandbox_spec
+from runtime.supervisor import ServiceSpec, Supervisor, child_env, console_spec, main_py, sandbox_spec
 
 logger = logging.getLogger(__name__)
 
@@ -223,11 +223,10 @@ def nginx_spec(settings: Settings) -> ServiceSpec:
 
 
 def dialogue_specs(settings: Settings) -> List[ServiceSpec]:
-    python = [sys.executable, str(REPO_ROOT / "main.py")]
-    specs = [ServiceSpec(f"actions-{index + 1}", python + ["action-server", "--port", str(port)],
+    specs = [ServiceSpec(f"actions-{index + 1}", main_py("action-server", "--port", str(port)),
                          f"http://127.0.0.1:{port}/health")
              for index, port in enumerate(settings.fleet.action_ports())]
-    specs += [ServiceSpec(f"rasa-{index + 1}", python + ["rasa-server", "--fleet", "--port", str(port)],
+    specs += [ServiceSpec(f"rasa-{index + 1}", main_py("rasa-server", "--fleet", "--port", str(port)),
                           f"http://127.0.0.1:{port}/status", needs_token=True)
               for index, port in enumerate(settings.fleet.rasa_ports())]
     return specs
@@ -313,7 +312,7 @@ def fleet_up(timeout: float = 900) -> int:
     (folder / "ready").unlink(missing_ok=True)
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.log_dir / "fleet.out", "ab") as log:
-        process = subprocess.Popen([sys.executable, str(REPO_ROOT / "main.py"), "fleet", "serve"],
+        process = subprocess.Popen(main_py("fleet", "serve"),
                                    cwd=REPO_ROOT, start_new_session=True, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     pid_file(settings).write_text(str(process.pid), encoding="utf-8")

@@ -64,29 +64,31 @@ def child_env(settings: Settings) -> Dict[str, str]:
     return env
 
 
+def main_py(*args: str) -> List[str]:
+    """The command line that runs one of main.py's subcommands in this venv."""
+    return [sys.executable, str(REPO_ROOT / "main.py"), *args]
+
+
 def sandbox_spec(settings: Settings) -> ServiceSpec:
-    return ServiceSpec("portal-sandbox", [sys.executable, str(REPO_ROOT / "main.py"), "portal-sandbox"],
-                       f"{settings.portal.url}/v1/health")
+    return ServiceSpec("portal-sandbox", main_py("portal-sandbox"), f"{settings.portal.url}/v1/health")
 
 
 def console_spec(settings: Settings) -> ServiceSpec:
-    return ServiceSpec("centre-console", [sys.executable, str(REPO_ROOT / "main.py"), "centre-console"],
-                       f"http://127.0.0.1:{settings.console.port}/login")
+    return ServiceSpec("centre-console", main_py("centre-console"), f"http://127.0.0.1:{settings.console.port}/login")
 
 
 def service_specs(settings: Settings) -> List[ServiceSpec]:
     """What this machine runs besides the kiosk. A kiosk of a city fleet (dialogue.rasa_url
     set) runs neither Rasa nor actions, nor the sandbox only those actions would call."""
-    python = [sys.executable, str(REPO_ROOT / "main.py")]
     specs = []
     if settings.portal.mode == "sandbox" and settings.dialogue.embedded:
         specs.append(sandbox_spec(settings))
     if settings.console.enabled:
         specs.append(console_spec(settings))
     if settings.dialogue.embedded:
-        specs.append(ServiceSpec("action-server", python + ["action-server"],
+        specs.append(ServiceSpec("action-server", main_py("action-server"),
                                  f"http://127.0.0.1:{settings.dialogue.action_port}/health"))
-        specs.append(ServiceSpec("rasa-server", python + ["rasa-server"],
+        specs.append(ServiceSpec("rasa-server", main_py("rasa-server"),
                                  f"{settings.dialogue.base_url}/status", needs_token=True))
     return specs
 
@@ -219,8 +221,7 @@ def run_all(kiosk: bool = True) -> int:
         if front == "console":
             print("没有可用的显示器，改用终端对话。/ No display: starting the console instead.",
                   flush=True)
-        python = [sys.executable, str(REPO_ROOT / "main.py")]
-        supervisor.start(ServiceSpec(front, python + [front], "", foreground=True))
+        supervisor.start(ServiceSpec(front, main_py(front), "", foreground=True))
         return supervisor.watch(until_exit_of=front)
     except KeyboardInterrupt:
         return 130

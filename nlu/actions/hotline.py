@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
 from common.masking import last_four, mask_phone
+from common.text import bare_sentence
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import grouped
@@ -87,7 +88,7 @@ class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedFo
 
 
 def read_back(tracker: Tracker) -> str:
-    description = str(tracker.get_slot("problem_description") or "").rstrip("。.！!？?，, ")
+    description = bare_sentence(str(tracker.get_slot("problem_description") or ""))
     return (f"我帮您记下了：{description}。"
             f"地点是{tracker.get_slot('place')}，{tracker.get_slot('district')}。"
             f"联系电话尾号{last_four(tracker.get_slot('phone_number') or '')}。对吗？")
