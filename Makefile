@@ -46,7 +46,7 @@ nlu-data: setup  ## regenerate the generated training data (form rules, speech-e
 	@$(PY) nlu/tools/make_phrasings.py
 	@$(PY) nlu/tools/make_asr_data.py
 
-nlu-report: setup  ## held-out and speech-error accuracy, with and without pinyin: docs/nlu-report.md
+nlu-report: setup  ## held-out and speech-error accuracy, and what pinyin and the linear model add: docs/nlu-report.md
 	@$(PY) nlu/tools/nlu_report.py
 
 bench: train  ## measure start-up, reply latency and memory; writes docs/benchmarks.md
