@@ -121,4 +121,6 @@ class LinearIntentClassifier(GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Rasa's training graph may run a classifier over the training data, as it does its own
+        LogisticRegressionClassifier; intents there are given, so nothing is added."""
         return training_data

@@ -3,8 +3,12 @@
 Speech recognition errors in Mandarin are mostly same-sound characters. Each token is
 described by the toneless pinyin of its characters (single syllables and adjacent pairs),
 hashed into a fixed number of columns, so 养老今 and 养老金 share every feature. Hashing
-needs no vocabulary, so the component has nothing to train or store. Whether it helps is
-measured in docs/nlu-report.md (with and without it).
+needs no vocabulary, so the component has nothing to train or store.
+
+No longer in nlu/config.yml: intents now come from the linear model
+(linear_intent_classifier.py), which has its own sound n-grams built on `syllables` here.
+`make nlu-report` still feeds these features to DIET to rebuild the previous pipeline and
+show what the change is worth.
 
 With `across_tokens`, the sentence features also hold the syllable pairs of the whole
 message, regardless of where Jieba cut it: a homophone often changes the cut (医保卡里 ->
