@@ -20,7 +20,9 @@ from config.settings import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 
-TRAINING_INPUTS = ("config.yml", "domain", "data", "jieba")
+# Everything the trained model depends on, the custom components' code included: a model
+# trained with an older classifier must not be loaded by a newer one.
+TRAINING_INPUTS = ("config.yml", "domain", "data", "jieba", "components")
 
 
 def quiet_rasa_env() -> Dict[str, str]:

@@ -187,7 +187,9 @@ def report(results: Dict[str, dict], seconds: Dict[str, float], sizes: Dict[str,
         lines.append(f"| {name} | {result['clean']:.1%} | {result['noised']:.1%} | {result['declined']:.1%} "
                      f"| {seconds[name]:.0f} s | {result['blind']:.1%} |")
     lines += ["", "Targets: ≥ 95 % clean, ≥ 90 % with one homophone, ≥ 95 % of out-of-scope declined. "
-              "An out-of-scope sentence declined as not understood also counts as declined.", "",
+              "An out-of-scope sentence declined as not understood also counts as declined. Training: "
+              "seconds of `rasa train nlu`; Rasa reuses a step cached by an earlier row when its inputs "
+              "are the same, so a row that changes only the linear model trains only that.", "",
               "## Per intent (clean held-out, pipeline as configured)", "",
               "| intent | precision | recall | held-out examples |", "|---|---|---|---|"]
     lines += [f"| {intent} | {p:.2f} | {r:.2f} | {n} |" for intent, (p, r, n) in best["table"].items()]
