@@ -211,9 +211,13 @@ def run_all(kiosk: bool = True) -> int:
     setup_logging(settings, "supervisor")
     supervisor = Supervisor(settings)
     previous = signal.signal(signal.SIGTERM, lambda *_: supervisor._stopping.set())
+    previous_interrupt = signal.getsignal(signal.SIGINT)
     try:
         supervisor.start_services()
         supervisor.wait_healthy()
+        # From here Ctrl-C only asks the watch loop to end. A KeyboardInterrupt raised inside
+        # its Event.wait can leave the event's lock held, and stop() then waits on it forever.
+        signal.signal(signal.SIGINT, lambda *_: supervisor._stopping.set())
         if not kiosk:
             print("服务已就绪 / services ready. Ctrl-C 停止 / to stop.", flush=True)
             return supervisor.watch()
@@ -228,4 +232,5 @@ def run_all(kiosk: bool = True) -> int:
     finally:
         supervisor.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
 
