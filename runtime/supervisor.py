@@ -210,14 +210,17 @@ def run_all(kiosk: bool = True) -> int:
     settings = get_settings()
     setup_logging(settings, "supervisor")
     supervisor = Supervisor(settings)
-    previous = signal.signal(signal.SIGTERM, lambda *_: supervisor._stopping.set())
+    def ask_to_stop(*_: object) -> None:
+        supervisor._stopping.set()
+
+    previous = signal.signal(signal.SIGTERM, ask_to_stop)
     previous_interrupt = signal.getsignal(signal.SIGINT)
     try:
         supervisor.start_services()
         supervisor.wait_healthy()
         # From here Ctrl-C only asks the watch loop to end. A KeyboardInterrupt raised inside
         # its Event.wait can leave the event's lock held, and stop() then waits on it forever.
-        signal.signal(signal.SIGINT, lambda *_: supervisor._stopping.set())
+        signal.signal(signal.SIGINT, ask_to_stop)
         if not kiosk:
             print("服务已就绪 / services ready. Ctrl-C 停止 / to stop.", flush=True)
             return supervisor.watch()
