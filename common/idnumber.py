@@ -1,7 +1,13 @@
 """Resident identity numbers (GB 11643-1999) and the Ganzhou districts they start with.
 
 The kiosk checks the check digit before a number is ever sent, so a mistyped digit is
-caught on the keypad with a kind word rather than as a refusal from the portal.
+caught on the keypad with a kind word rather than as a refusal from the portal. How a number
+may be written (spaces, full-width digits, said in words) is `common.numbers`' business;
+this module only judges the canonical form.
+
+Older residents may still quote the 15-digit number of a first-generation card: it has no
+check digit and a two-digit birth year (always 19YY); `upgrade` gives the 18-digit number
+the portal knows them by.
 """
 
 from __future__ import annotations
@@ -10,9 +16,10 @@ import re
 from datetime import date
 from typing import Dict, Optional
 
+from common import numbers
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 # Administrative division codes of Ganzhou's 18 counties, districts and county-level cities.
 GANZHOU_DISTRICTS: Dict[str, str] = {
@@ -46,26 +53,51 @@ def check_char(first17: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and make a trailing x upper case, as residents and keypads produce both."""
-    return re.sub(r"\s+", "", raw or "").upper()
+    """The canonical form of a number however it was written ("3607 0219 …", full-width digits,
+    a lower-case x, digits said in words); anything else without spaces and in upper case, so
+    `is_valid` can refuse it."""
+    return numbers.identity_number(raw or "") or re.sub(r"\s+", "", raw or "").upper()
 
 
 def birth_date(number: str) -> Optional[date]:
+    """The birth date in an 18-digit number, or in a 15-digit one (born 19YY); None if unreal."""
     try:
+        if len(number) == 15:
+            return date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
         return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
 
 
-def is_valid(raw: str) -> bool:
-    """Right shape, a real birth date, and the right check character."""
-    number = normalise(raw)
-    if not _SHAPE.match(number):
-        return False
+def _born_plausibly(number: str) -> bool:
     born = birth_date(number)
-    if born is None or not date(1900, 1, 1) <= born <= date.today():
+    return born is not None and date(1900, 1, 1) <= born <= date.today()
+
+
+def is_valid(raw: str) -> bool:
+    """Right shape (18 characters), a real birth date, and the right check character."""
+    number = normalise(raw)
+    if not numbers.IDENTITY.match(number) or not _born_plausibly(number):
         return False
     return number[17] == check_char(number[:17])
+
+
+def is_valid_first_generation(raw: str) -> bool:
+    """A 15-digit first-generation number: right shape, a real province and a real birth date
+    (there is no check digit to test)."""
+    number = normalise(raw)
+    return bool(numbers.IDENTITY_15.match(number)) and numbers.plausible_identity(number) \
+        and _born_plausibly(number)
+
+
+def upgrade(raw: str) -> Optional[str]:
+    """The 18-digit number for a valid 15-digit one (19 inserted before the year, check
+    character added, as the public security bureau did), else None."""
+    if not is_valid_first_generation(raw):
+        return None
+    number = normalise(raw)
+    first17 = f"{number[:6]}19{number[6:]}"
+    return first17 + check_char(first17)
 
 
 def make(area: str, born: date, sequence: int) -> str:

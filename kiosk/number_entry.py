@@ -6,14 +6,12 @@ and reads back `masked`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from common import idnumber
+from common import idnumber, numbers
 from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE
 from common.masking import mask_id_number, mask_phone
 
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
 STAFF_PIN = "staff_pin"  # the settings PIN: on the same keypad, never sent anywhere
 LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16, STAFF_PIN: 8}
 NUMBER_INPUTS = frozenset({INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER})  # replies that open the keypad
@@ -33,9 +31,11 @@ class NumberEntry:
 
     @classmethod
     def typed(cls, kind: str, text: str) -> NumberEntry:
-        """An entry filled from typed or spoken text (spaces ignored)."""
+        """An entry filled from typed or spoken text, however it is written (spaces, dashes,
+        +86, full-width digits, digits said as words)."""
         entry = cls(kind)
-        for key in text.replace(" ", ""):
+        whole = numbers.phone_number(text) if kind == INPUT_PHONE else None
+        for key in whole or numbers.normalise_digits(text):
             if entry.press(key):
                 break
         return entry
@@ -79,7 +79,7 @@ class NumberEntry:
         if self.kind == INPUT_ID_NUMBER:
             return idnumber.is_valid(self.value)
         if self.kind == INPUT_PHONE:
-            return bool(_PHONE.match(self.value))
+            return bool(numbers.PHONE.match(self.value))
         if self.kind == STAFF_PIN:
             return len(self.value) >= 4
         return self.complete

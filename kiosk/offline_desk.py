@@ -9,10 +9,10 @@ them exactly as they show Rasa's.
 from __future__ import annotations
 
 import json
-import re
 from typing import Optional, Tuple, Union
 
 from common import kiosk_protocol as protocol
+from common import numbers
 from common.masking import last_four
 from common.menu import TILES
 from common.text import bare_sentence
@@ -25,7 +25,6 @@ HELP_PAYLOAD = "/help_volunteer"
 HOTLINE_PAYLOAD = "/hotline_report"
 HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
 MENU_PAYLOADS = {payload for _tile, _label, payload in TILES}
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 YES = {"/affirm", "是", "是的", "对", "对的", "好", "好的", "没错"}
 NO = {"/deny", "不对", "不是", "错了", "不对，重新说"}
 
@@ -142,8 +141,8 @@ def _phone_from(message: str) -> Optional[str]:
         except (ValueError, AttributeError):
             return None
     else:
-        value = re.sub(r"\D", "", message)
-    return value if PHONE.match(value) else None
+        value = message
+    return numbers.phone_number(value)
 
 
 def offline_support(settings: Settings) -> Tuple[OfflineDesk, OutboxSender]:

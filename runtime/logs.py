@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 import sys
 
-from common.masking import RedactingFilter
+from common.masking import RedactingFilter, RedactingFormatter
 from config import Settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -21,7 +21,7 @@ def setup_logging(settings: Settings, process: str, level: int = logging.INFO) -
     console = logging.StreamHandler(sys.stderr)
     handlers = [file_handler, console]
     for handler in handlers:
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(RedactingFormatter(FORMAT))
         handler.addFilter(redacting)
     logging.basicConfig(level=level, handlers=handlers, force=True)
     # Libraries that log request bodies at DEBUG stay at WARNING whatever the level.

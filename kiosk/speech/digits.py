@@ -7,10 +7,8 @@ not a digit word (fillers, 嗯, 是) is dropped.
 
 from __future__ import annotations
 
-DIGIT_WORDS = {
-    "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
-    "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "叉": "X",
-}
+from common.numbers import DIGIT_WORDS, normalise_digits
+
 # Words a resident may say on the keypad screen for its buttons.
 CONFIRM_WORDS = ("确认", "对", "对的", "是", "是的", "没错", "好")
 DELETE_WORDS = ("删除", "删掉", "退格")
@@ -18,15 +16,7 @@ CLEAR_WORDS = ("清空", "重来", "重新输")
 
 
 def spoken_to_digits(text: str) -> str:
-    out = []
-    for char in text.upper():
-        if char.isdigit() and char.isascii():
-            out.append(char)
-        elif char == "X":
-            out.append("X")
-        elif char in DIGIT_WORDS:
-            out.append(DIGIT_WORDS[char])
-    return "".join(out)
+    return normalise_digits(text)
 
 
 def grammar_words() -> list:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +17,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import numbers
+from common.errands import HOTLINE_RATE, HOTLINE_REPORT, HOTLINE_TRACK
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
 from common.masking import last_four, mask_phone
 from common.text import bare_sentence
@@ -31,22 +32,14 @@ from nlu.actions.vault import vault
 from portal.errors import PortalError, PortalNotFound, PortalRefused
 from portal.models import Case, CaseRequest
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
-CASE_NUMBER = re.compile(r"^\d{16}$")
-REPORT_SLOTS = ["problem_description", "problem_category", "place", "district", "phone_number",
-                "report_confirmed"]
 YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
-
-
-def digits_only(value: Any) -> str:
-    return re.sub(r"\D", "", str(value or ""))
 
 
 class PhoneValidation(ElderFormValidation):
     def validate_phone_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[str, Any]:
-        phone = digits_only(value)
-        if not PHONE.match(phone):
+        phone = numbers.phone_number(str(value or ""))
+        if phone is None:
             return self.failed("phone_number", dispatcher, tracker,
                                first_time="这个手机号好像不对。请再输一遍，一共11位。",
                                explanation="手机号是11位数字，以1开头。没有手机的话，可以找工作人员帮忙。",
@@ -117,7 +110,7 @@ class ActionSubmitHotlineReport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
-        clear = [SlotSet(slot, None) for slot in REPORT_SLOTS]
+        clear = [SlotSet(slot, None) for slot in [*HOTLINE_REPORT.form.slots, "problem_category"]]
         phone = vault().get(tracker.sender_id, "phone_number")
         if phone is None:  # a long pause or a restart: the number is gone, ask for it again
             dispatcher.utter_message(text="为了保护您的信息，手机号要再输一次。请您重新点“反映问题”。")
@@ -143,7 +136,7 @@ class ActionSubmitHotlineReport(Action):
                 text=f"已经帮您提交到12345了。办件编号是 {number}。以后可以用这个编号查进度。",
                 json_message=directive(**{RESULT: {"title": "12345办件编号", "value": number,
                                                    "note": "请记下来，或者打印凭条"}, PRINTABLE: True,
-                                          FINISHED: "hotline_report"}))
+                                          FINISHED: HOTLINE_REPORT.id}))
         dispatcher.utter_message(response="utter_what_else")
         return clear
 
@@ -166,8 +159,8 @@ class ValidateHotlineTrackForm(PhoneValidation):
 
 def case_number_checked(form: ElderFormValidation, value: Any, dispatcher: CollectingDispatcher,
                         tracker: Tracker) -> Dict[str, Any]:
-    number = digits_only(value)
-    if not CASE_NUMBER.match(number):
+    number = numbers.case_number(str(value or ""))
+    if number is None:
         return form.failed("case_number", dispatcher, tracker,
                            first_time="办件编号是16位数字。请再输一遍。",
                            explanation="办件编号在您的凭条或短信上，一共16位数字。找不到的话，可以用手机号查。",
@@ -203,7 +196,7 @@ class ActionShowCase(Action):
             text="".join(describe_case(case) for case in cases[:3]),
             json_message=directive(**{RESULT: {"title": "办理进度", "value": latest.status,
                                                "note": f"办件编号尾号{latest.case_number[-4:]}"},
-                                      FINISHED: "hotline_track"}))
+                                      FINISHED: HOTLINE_TRACK.id}))
         to_rate = next((case for case in cases if case.closed and case.rating is None), None)
         if to_rate is not None:
             dispatcher.utter_message(text="这件事已经办完了。您要评价一下吗？",
@@ -270,6 +263,6 @@ class ActionSubmitRating(Action):
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
             return clear
-        dispatcher.utter_message(response="utter_rating_thanks", json_message=directive(**{FINISHED: "hotline_rate"}))
+        dispatcher.utter_message(response="utter_rating_thanks", json_message=directive(**{FINISHED: HOTLINE_RATE.id}))
         dispatcher.utter_message(response="utter_what_else")
         return clear

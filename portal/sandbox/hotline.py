@@ -17,15 +17,14 @@ from typing import Any, Dict
 from sanic import Blueprint, Request, json
 
 from common.masking import mask_phone
+from common.numbers import CASE_NUMBER, PHONE
 from portal.sandbox.db import transaction
 from portal.sandbox.replies import ContractError, body, text_field
 from portal.sandbox.seed_services import CATEGORIES, DEPARTMENTS, DISTRICTS, STATUSES, case_number
 
 hotline = Blueprint("hotline", url_prefix="/v1/hotline")
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-CASE_NUMBER = re.compile(r"^\d{16}$")
 
 
 def valid_phone(value: str) -> str:
