@@ -1,53 +1,63 @@
 # 长者服务助手 / Elder Service Assistant
 # `make run` starts the kiosk; `make test` runs every test. Both set up what they need first.
+#
+# Two environments: .venv (Python 3.11) runs everything but Rasa; .venv-rasa (Python 3.10,
+# the only Python Rasa 3.6 supports) runs the Rasa server, training and `rasa test`.
 
 PY := .venv/bin/python
+RASA_PY := .venv-rasa/bin/python
+RASA := $(RASA_PY) -m nlu.rasa_main
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run services console test lint validate bench icons clean nlu-data nlu-report \
-	dialogue-test fleet-up fleet-down bench-fleet
+.PHONY: help setup train run services terminal test test-fast lint validate bench icons clean nlu-data \
+	nlu-report dialogue-test fleet-up fleet-down bench-fleet
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-setup:  ## Debian packages, .venv with Python 3.10, pinned Python packages
+setup:  ## Debian packages, .venv (Python 3.11) and .venv-rasa (Python 3.10) with their pinned packages
 	@sh scripts/system-packages.sh
-	@sh scripts/setup-venv.sh
+	@sh scripts/setup-venv.sh .venv 3.11 requirements/kiosk.txt
+	@sh scripts/setup-venv.sh .venv-rasa 3.10 requirements/rasa.txt
 
 train: setup  ## train the Rasa model if nlu/ changed since the last training
 	@$(PY) main.py train
 
-run: train  ## start everything and open the kiosk (console where there is no display)
+run: train  ## start everything and open the kiosk (the terminal conversation where there is no display)
 	@$(PY) main.py run
 
 services: train  ## start the portal sandbox, action server and Rasa, no window
 	@$(PY) main.py run --no-kiosk
 
-console: train  ## the conversation in this terminal (services must be running)
-	@$(PY) main.py console
+terminal: train  ## the conversation in this terminal (services must be running)
+	@$(PY) main.py terminal
 
 test: train  ## the whole test suite (starts its own services and Xvfb)
+	@$(RASA_PY) -m pytest --noconftest tests/nlu/components
 	@$(PY) -m pytest
+
+test-fast: setup  ## the tests that need no trained model and no window: registry, actions, controller, parsers
+	@$(PY) -m pytest -m "not services and not ui" --ignore=tests/nlu/components
 
 lint: setup  ## ruff
 	@$(PY) -m ruff check .
 
 validate: setup  ## rasa data validate
-	@$(PY) -m rasa data validate --config nlu/config.yml --domain nlu/domain --data nlu/data
+	@$(RASA) data validate --config nlu/config.yml --domain nlu/domain --data nlu/data
 
 dialogue-test: train  ## rasa test on nlu/tests/test_stories.yml, failing on any prediction error
-	@$(PY) -m rasa test core --stories nlu/tests/test_stories.yml --model models --out data/rasa-test \
+	@$(RASA) test core --stories nlu/tests/test_stories.yml --model models --out data/rasa-test \
 		--fail-on-prediction-errors --no-plot
 
-nlu-data: setup  ## regenerate the generated training data (form rules, speech-error copies)
-	@$(PY) nlu/tools/make_form_rules.py
+nlu-data: setup  ## regenerate the generated training data and domain parts (from common/errands.py)
+	@$(PY) nlu/tools/make_domain.py
 	@$(PY) nlu/tools/make_phrasings.py
 	@$(PY) nlu/tools/make_asr_data.py
 
-nlu-report: setup  ## held-out and speech-error accuracy, and what pinyin and the linear model add: docs/nlu-report.md
-	@$(PY) nlu/tools/nlu_report.py
+nlu-report: setup  ## intents and entities on held-out, misheard and blind sentences: docs/nlu-report.md
+	@$(RASA_PY) nlu/tools/nlu_report.py
 
 bench: train  ## measure start-up, reply latency and memory; writes docs/benchmarks.md
 	@$(PY) bench/run_bench.py
@@ -64,5 +74,5 @@ bench-fleet: train  ## errands/s and latency against 1, 2 and 4 Rasa instances, 
 icons: setup  ## redraw the pictograms in assets/icons
 	@$(PY) scripts/draw_icons.py
 
-clean:  ## remove trained models, data and test output (keeps .venv)
+clean:  ## remove trained models, data and test output (keeps the environments)
 	rm -rf models data tests/output .pytest_cache

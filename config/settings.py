@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, Field, root_validator, validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = REPO_ROOT / "config" / "kiosk.yaml"
@@ -22,9 +22,7 @@ OVERRIDE_ENV = "ELDER_CONFIG"
 
 
 class _Frozen(BaseModel):
-    class Config:
-        allow_mutation = False
-        extra = "forbid"
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class PrinterSettings(_Frozen):
@@ -35,18 +33,18 @@ class PrinterSettings(_Frozen):
     usb_vendor: Optional[int] = None
     usb_product: Optional[int] = None
 
-    @root_validator(skip_on_failure=True)
-    def _needs_its_address(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+    @model_validator(mode="after")
+    def _needs_its_address(self) -> PrinterSettings:
         needed = {"file": ["file_path"], "network": ["host"], "usb": ["usb_vendor", "usb_product"]}
-        missing = [key for key in needed.get(values["kind"], []) if values.get(key) is None]
+        missing = [key for key in needed.get(self.kind, []) if getattr(self, key) is None]
         if missing:
-            raise ValueError(f"printer kind {values['kind']!r} needs {', '.join(missing)}")
-        return values
+            raise ValueError(f"printer kind {self.kind!r} needs {', '.join(missing)}")
+        return self
 
 
 class KioskSettings(_Frozen):
-    kiosk_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
-    centre_id: str = Field(..., min_length=1, max_length=64, regex=r"^[A-Za-z0-9_.-]+$")
+    kiosk_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    centre_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     district: str
     text_scales: List[float]
     text_scale_index: int = 0
@@ -58,7 +56,8 @@ class KioskSettings(_Frozen):
     staff_pin_hash: str
     printer: PrinterSettings = PrinterSettings()
 
-    @validator("district")
+    @field_validator("district")
+    @classmethod
     def _a_ganzhou_district(cls, value: str) -> str:
         from common.idnumber import GANZHOU_DISTRICTS
 
@@ -66,24 +65,25 @@ class KioskSettings(_Frozen):
             raise ValueError("district must be one of Ganzhou's 18 counties and districts")
         return value
 
-    @validator("text_scales")
+    @field_validator("text_scales")
+    @classmethod
     def _three_steps_largest_half_again(cls, scales: List[float]) -> List[float]:
         # ACCESSIBILITY.md: at least three steps, the largest >= 1.5 x standard.
         if len(scales) < 3 or scales != sorted(scales) or scales[0] != 1.0 or scales[-1] < 1.5:
             raise ValueError("need >= 3 ascending steps starting at 1.0 and reaching >= 1.5")
         return scales
 
-    @root_validator(skip_on_failure=True)
-    def _index_in_range(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        if not 0 <= values["text_scale_index"] < len(values["text_scales"]):
+    @model_validator(mode="after")
+    def _index_in_range(self) -> KioskSettings:
+        if not 0 <= self.text_scale_index < len(self.text_scales):
             raise ValueError("text_scale_index must point into text_scales")
-        return values
+        return self
 
 
 class SpeechSettings(_Frozen):
     vosk_model_dir: str
     model_url: str
-    model_sha256: Optional[str] = Field(None, regex=r"^[0-9a-f]{64}$")
+    model_sha256: Optional[str] = Field(None, pattern=r"^[0-9a-f]{64}$")
     end_silence_seconds: float = Field(..., ge=0.8, le=5.0)
     max_listen_seconds: float = Field(..., gt=0)
     max_free_speech_seconds: float = Field(..., gt=0)
@@ -95,11 +95,11 @@ class SpeechSettings(_Frozen):
     volume: float = Field(..., ge=0.1, le=1.0)
     voice: str = "cmn-latn-pinyin"  # see config/kiosk.yaml
 
-    @root_validator(skip_on_failure=True)
-    def _rate_within_bounds(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        if not values["rate_min_cpm"] <= values["rate_cpm"] <= values["rate_max_cpm"]:
+    @model_validator(mode="after")
+    def _rate_within_bounds(self) -> SpeechSettings:
+        if not self.rate_min_cpm <= self.rate_cpm <= self.rate_max_cpm:
             raise ValueError("rate_cpm must lie between rate_min_cpm and rate_max_cpm")
-        return values
+        return self
 
 
 class DialogueSettings(_Frozen):
@@ -110,6 +110,8 @@ class DialogueSettings(_Frozen):
     auth_token_env: str
     project_dir: str
     models_dir: str
+    # The Rasa environment's Python 3.10 (`make setup` builds it); everything else runs on 3.11.
+    rasa_python: str = ".venv-rasa/bin/python"
     request_timeout_seconds: float = Field(..., gt=0)
     max_failed_answers: int = Field(2, ge=1, le=5)
     # A city fleet's stateless action servers share full numbers (briefly) through Redis.
@@ -138,11 +140,11 @@ class PortalSettings(_Frozen):
     retries: int = Field(..., ge=0, le=10)
     backoff_seconds: float = Field(..., ge=0)
 
-    @root_validator(skip_on_failure=True)
-    def _remote_needs_url(cls, values: Dict[str, Any]) -> Dict[str, Any]:
-        if values["mode"] == "remote" and not values.get("base_url"):
+    @model_validator(mode="after")
+    def _remote_needs_url(self) -> PortalSettings:
+        if self.mode == "remote" and not self.base_url:
             raise ValueError("portal.mode 'remote' needs portal.base_url")
-        return values
+        return self
 
     @property
     def url(self) -> str:
@@ -184,10 +186,12 @@ class FleetSettings(_Frozen):
     action_base_port: int = Field(5155, ge=1, le=65535)
     postgres_port: int = Field(5433, ge=1, le=65535)
     redis_port: int = Field(6380, ge=1, le=65535)
-    database: str = Field("elder", regex=r"^[a-z_][a-z0-9_]*$")
-    db_user: str = Field("elder", regex=r"^[a-z_][a-z0-9_]*$")
+    database: str = Field("elder", pattern=r"^[a-z_][a-z0-9_]*$")
+    db_user: str = Field("elder", pattern=r"^[a-z_][a-z0-9_]*$")
     db_password_env: str = "ELDER_DB_PASSWORD"
     conversation_expiry_minutes: float = Field(30, gt=0)
+    # How often each Rasa instance looks for expired conversations (on a save).
+    expiry_check_seconds: float = Field(60, gt=0)
     lock_lifetime_seconds: int = Field(15, ge=2, le=120)
     # Rasa keeps several TensorFlow models in memory; more threads than cores only contend.
     rasa_threads: int = Field(1, ge=1, le=8)
@@ -204,6 +208,18 @@ class FleetSettings(_Frozen):
 
     def database_url(self, password: str) -> str:
         return f"postgresql://{self.db_user}:{password}@127.0.0.1:{self.postgres_port}/{self.database}"
+
+
+class CardReaderSettings(_Frozen):
+    """The resident ID card reader (GA/T 467, serial or USB-serial)."""
+
+    enabled: bool = False
+    port: str = Field("/dev/ttyUSB0", min_length=1)  # a device path or any pyserial URL
+    baud_rate: int = Field(115200, ge=1200, le=921600)
+
+
+class DevicesSettings(_Frozen):
+    card_reader: CardReaderSettings = CardReaderSettings()
 
 
 class PathSettings(_Frozen):
@@ -223,6 +239,7 @@ class Settings(_Frozen):
     portal: PortalSettings
     console: ConsoleSettings = ConsoleSettings()
     fleet: FleetSettings = FleetSettings()
+    devices: DevicesSettings = DevicesSettings()
     paths: PathSettings
     supervisor: SupervisorSettings
 
@@ -287,8 +304,8 @@ def load_settings(override_file: Optional[str] = None) -> Settings:
     if staff_file.exists():
         raw = _merge(raw, staff_choices(_read_yaml(staff_file)))
     try:
-        return Settings.parse_obj(raw)
-    except ValueError as error:
+        return Settings.model_validate(raw)
+    except ValidationError as error:
         source = override_path or DEFAULTS_FILE
         raise ConfigError(f"invalid settings ({source}, {staff_file.name}):\n{error}") from error
 

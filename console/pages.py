@@ -30,10 +30,8 @@ async def log_in(request: Request) -> HTTPResponse:
     if session is None:
         return render(request, "login.html", status=401, error="用户名或密码不对。")
     response = redirect("/help")
-    response.cookies[COOKIE] = session.token
-    response.cookies[COOKIE]["httponly"] = True
-    response.cookies[COOKIE]["samesite"] = "Strict"
-    response.cookies[COOKIE]["path"] = "/"
+    response.add_cookie(COOKIE, session.token, path="/", httponly=True, samesite="Strict",
+                        secure=request.scheme == "https")
     return response
 
 
@@ -42,7 +40,7 @@ async def log_out(request: Request) -> HTTPResponse:
     if request.ctx.session:
         request.app.ctx.accounts.log_out(request.ctx.session.token)
     response = redirect("/login")
-    del response.cookies[COOKIE]
+    response.delete_cookie(COOKIE, path="/")
     return response
 
 

@@ -33,7 +33,7 @@ def serve(settings: Settings) -> int:
         logger.error("lesson left out: %s", problem)
     app = create_app(store_for(settings), key, lessons, console.session_idle_minutes * 60,
                      console.session_max_hours * 3600)
-    app.run(host=console.host, port=console.port, workers=1, access_log=False, motd=False)
+    app.run(host=console.host, port=console.port, single_process=True, access_log=False, motd=False)
     return 0
 
 

@@ -265,6 +265,6 @@ def _decode(response: requests.Response) -> Dict[str, Any]:
 
 def _typed(model: Type[Answer], content: Dict[str, Any]) -> Answer:
     try:
-        return model.parse_obj(content)
+        return model.model_validate(content)
     except ValidationError as error:
         raise PortalInvalidAnswer(f"portal answer does not fit {model.__name__}", "malformed") from error

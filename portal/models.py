@@ -6,31 +6,43 @@ action can never read out a wrong amount from a half-broken answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
-from datetime import date
-from typing import Dict, List, Literal, Optional
+from decimal import Decimal
+from typing import Annotated, Dict, List, Literal, Optional
 
-from pydantic import BaseModel, Field, condecimal, conlist, constr, root_validator, validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from common.numbers import CASE_NUMBER_PATTERN
+
+
+def Text(min_length: int = 0, max_length: int = 1000, pattern: Optional[str] = None):  # noqa: N802
+    """A string field of bounded length (and shape)."""
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)]
+
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+CLOCK = r"^\d{2}:\d{2}$"
+Money = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=12, decimal_places=2)]
 
 
 class _Answer(BaseModel):
-    class Config:
-        allow_mutation = False
-        extra = "ignore"
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class IdentityChallenge(_Answer):
-    challenge_id: constr(min_length=1, max_length=64)
-    options: conlist(constr(min_length=1, max_length=16), min_items=2, max_items=6)
+    challenge_id: Text(1, 64)
+    options: Annotated[List[Text(1, 16)], Field(min_length=2, max_length=6)]
     expires_in: int = Field(..., gt=0)
 
 
 class VerifiedResident(_Answer):
-    token: constr(min_length=8, max_length=256)
+    token: Text(8, 256)
     expires_in: int = Field(..., gt=0)
-    masked_name: constr(min_length=1, max_length=16)
+    masked_name: Text(1, 16)
 
-    @validator("masked_name")
+    @field_validator("masked_name")
+    @classmethod
     def _must_be_masked(cls, value: str) -> str:
         if len(value) > 1 and "*" not in value:
             raise ValueError("the portal must only return masked names")
@@ -38,51 +50,46 @@ class VerifiedResident(_Answer):
 
 
 class PensionPayment(_Answer):
-    month: constr(regex=r"^\d{4}-(0[1-9]|1[0-2])$")
-    amount: condecimal(ge=0, le=1_000_000, max_digits=12, decimal_places=2)
-    paid_on: Optional[date]
+    month: Text(pattern=MONTH)
+    amount: Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
+    paid_on: Optional[dt.date] = None
     status: Literal["paid", "scheduled"]
 
-    @root_validator(skip_on_failure=True)
-    def _paid_has_date(cls, values: dict) -> dict:
-        if values["status"] == "paid" and values.get("paid_on") is None:
+    @model_validator(mode="after")
+    def _paid_has_date(self) -> PensionPayment:
+        if self.status == "paid" and self.paid_on is None:
             raise ValueError("a paid month needs paid_on")
-        return values
-
-    @property
-    def month_number(self) -> int:
-        return int(self.month[5:7])
+        return self
 
 
 class PensionPayments(_Answer):
     payments: List[PensionPayment]
 
 
-Money = condecimal(ge=0, le=10_000_000, max_digits=12, decimal_places=2)
 CASE_STATUSES = ("已受理", "已转办", "办理中", "已办结")
 
 
 class CertificationWay(_Answer):
-    way: constr(min_length=1, max_length=40)
-    title: constr(min_length=1, max_length=40)
-    detail: constr(min_length=1, max_length=200)
+    way: Text(1, 40)
+    title: Text(1, 40)
+    detail: Text(1, 200)
 
 
 class Certification(_Answer):
     status: Literal["done", "due", "overdue"]
-    due_date: date
-    last_done: date
+    due_date: dt.date
+    last_done: dt.date
     ways: List[CertificationWay]
 
 
 class Contribution(_Answer):
-    month: constr(regex=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: Text(pattern=MONTH)
     amount: Money
 
 
 class Reimbursement(_Answer):
-    date: date
-    hospital: constr(min_length=1, max_length=60)
+    date: dt.date
+    hospital: Text(1, 60)
     total: Money
     reimbursed: Money
     self_paid: Money
@@ -97,25 +104,25 @@ class MedicalAccount(_Answer):
 
 class CaseEvent(_Answer):
     status: Literal[CASE_STATUSES]  # type: ignore[valid-type]
-    at: constr(min_length=10, max_length=32)
-    department: constr(min_length=1, max_length=40)
+    at: Text(10, 32)
+    department: Text(1, 40)
 
 
 class CaseRating(_Answer):
     score: int = Field(..., ge=1, le=5)
-    comment: constr(max_length=200) = ""
+    comment: Text(0, 200) = ""
 
 
 class Case(_Answer):
-    case_number: constr(regex=r"^\d{16}$")
-    category: constr(min_length=1, max_length=10)
-    description: constr(min_length=1, max_length=1000)
-    place: constr(max_length=100)
-    district: constr(min_length=2, max_length=10)
-    masked_phone: constr(regex=r"^.*\*.*$")
+    case_number: Text(pattern=CASE_NUMBER_PATTERN)
+    category: Text(1, 10)
+    description: Text(1, 1000)
+    place: Text(0, 100)
+    district: Text(2, 10)
+    masked_phone: Text(pattern=r"^.*\*.*$")
     status: Literal[CASE_STATUSES]  # type: ignore[valid-type]
-    timeline: conlist(CaseEvent, min_items=1)
-    rating: Optional[CaseRating]
+    timeline: Annotated[List[CaseEvent], Field(min_length=1)]
+    rating: Optional[CaseRating] = None
     created: Optional[bool] = None
 
     @property
@@ -128,17 +135,17 @@ class CaseList(_Answer):
 
 
 class HallService(_Answer):
-    service: constr(min_length=1, max_length=20)
-    materials: List[constr(min_length=1, max_length=40)]
+    service: Text(1, 20)
+    materials: List[Text(1, 40)]
 
 
 class Hall(_Answer):
-    hall_id: constr(min_length=1, max_length=8)
-    name: constr(min_length=1, max_length=40)
-    district: constr(min_length=2, max_length=10)
-    address: constr(min_length=1, max_length=80)
-    phone: constr(min_length=5, max_length=20)
-    hours: constr(min_length=1, max_length=80)
+    hall_id: Text(1, 8)
+    name: Text(1, 40)
+    district: Text(2, 10)
+    address: Text(1, 80)
+    phone: Text(5, 20)
+    hours: Text(1, 80)
     services: List[HallService]
 
 
@@ -147,26 +154,26 @@ class HallList(_Answer):
 
 
 class Slot(_Answer):
-    start: constr(regex=r"^\d{2}:\d{2}$")
-    end: constr(regex=r"^\d{2}:\d{2}$")
+    start: Text(pattern=CLOCK)
+    end: Text(pattern=CLOCK)
     remaining: int = Field(..., ge=0)
 
 
 class Slots(_Answer):
     hall_id: str
-    date: date
+    date: dt.date
     slots: List[Slot]
 
 
 class Appointment(_Answer):
-    appointment_id: constr(min_length=1, max_length=16)
+    appointment_id: Text(1, 16)
     hall_id: str
-    hall_name: constr(min_length=1, max_length=40)
-    address: constr(min_length=1, max_length=80)
-    date: date
-    start: constr(regex=r"^\d{2}:\d{2}$")
-    end: constr(regex=r"^\d{2}:\d{2}$")
-    service: constr(min_length=1, max_length=20)
+    hall_name: Text(1, 40)
+    address: Text(1, 80)
+    date: dt.date
+    start: Text(pattern=CLOCK)
+    end: Text(pattern=CLOCK)
+    service: Text(1, 20)
     materials: List[str]
     status: Literal["booked", "cancelled"]
 
@@ -176,9 +183,9 @@ class AppointmentList(_Answer):
 
 
 class Policy(_Answer):
-    id: constr(min_length=1, max_length=40)
-    title: constr(min_length=1, max_length=40)
-    answer: constr(min_length=1, max_length=1000)
+    id: Text(1, 40)
+    title: Text(1, 40)
+    answer: Text(1, 1000)
 
 
 class PolicyResults(_Answer):

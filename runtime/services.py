@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -26,7 +26,7 @@ def endpoints_file(settings: Settings, port: int, fleet: bool = False) -> Path:
     Embedded: in-memory tracker and lock stores, so nothing about a conversation reaches
     the disk; the kiosk also wipes each conversation through the API when its session ends.
     Fleet: Rasa's production stores. PostgreSQL through the redacting, expiring store;
-    Redis locks (runtime/lock_store.py), so one conversation is handled by one instance at a time; actions through
+    Redis locks (nlu/stores/lock_store.py), so one conversation is handled by one instance at a time; actions through
     the balancer. The database password stays an ${ENV} reference, resolved by Rasa.
     """
     run_dir = settings.data_dir / "run"
@@ -36,14 +36,15 @@ def endpoints_file(settings: Settings, port: int, fleet: bool = False) -> Path:
         "action_endpoint": {"url": f"http://127.0.0.1:{settings.dialogue.action_port}/webhook"},
     }
     if fleet:
-        from runtime.tracker_store import store_kwargs
-
         config = settings.fleet
         content = {
             "action_endpoint": {"url": f"http://127.0.0.1:{config.action_balancer_port}/webhook"},
-            "tracker_store": store_kwargs("127.0.0.1", config.postgres_port, config.database, config.db_user,
-                                          "${" + config.db_password_env + "}", config.conversation_expiry_minutes),
-            "lock_store": {"type": "runtime.lock_store.FleetRedisLockStore", "url": "127.0.0.1",
+            "tracker_store": {"type": "nlu.stores.tracker_store.RedactingSQLTrackerStore", "dialect": "postgresql",
+                              "url": "127.0.0.1", "port": config.postgres_port, "db": config.database,
+                              "username": config.db_user, "password": "${" + config.db_password_env + "}",
+                              "expire_after_minutes": config.conversation_expiry_minutes,
+                              "expiry_check_seconds": config.expiry_check_seconds},
+            "lock_store": {"type": "nlu.stores.lock_store.FleetRedisLockStore", "url": "127.0.0.1",
                            "port": config.redis_port, "db": 1, "key_prefix": "elder"},
         }
     path.write_text(yaml.safe_dump(content), encoding="utf-8")
@@ -57,38 +58,45 @@ def rasa_token(settings: Settings) -> str:
     return token
 
 
+def rasa_python(settings: Settings) -> Path:
+    """The Rasa environment's interpreter (Python 3.10), which `make setup` builds."""
+    path = settings.path(settings.dialogue.rasa_python)
+    if not path.exists():
+        raise ConfigError(f"dialogue.rasa_python: {path} does not exist; run `make setup`")
+    return path
+
+
+def rasa_command(settings: Settings, *arguments: str) -> List[str]:
+    """A Rasa CLI command in the Rasa environment (nlu/rasa_main.py: Rasa without TensorFlow)."""
+    return [str(rasa_python(settings)), "-m", "nlu.rasa_main", *arguments]
+
+
 def serve_rasa(settings: Settings, port: Optional[int] = None, fleet: bool = False) -> int:
-    os.environ.update(quiet_rasa_env())
+    """Become the Rasa server: this process is replaced by Rasa on Python 3.10, so the
+    supervisor keeps watching the same process. The token travels in the environment, not
+    on the command line where any local user could read it."""
+    rasa_token(settings)
     port = port or settings.dialogue.rasa_port
-    argv = [
-        "rasa", "run",
+    argv = rasa_command(
+        settings, "run",
         "--model", str(current_model(settings)),
         "--endpoints", str(endpoints_file(settings, port, fleet)),
         "--credentials", str(settings.path(settings.dialogue.project_dir) / "credentials.yml"),
         "--interface", settings.dialogue.rasa_host,
         "--port", str(port),
-        "--enable-api", "--auth-token", rasa_token(settings),
-    ]
-    from rasa.__main__ import main as rasa_main
-
-    sys.argv = argv
-    rasa_main()
-    return 0
+        "--enable-api", "--auth-token-env", settings.dialogue.auth_token_env,
+    )
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(argv[0], argv, quiet_rasa_env())
+    return 0  # not reached
 
 
 def serve_actions(settings: Settings, port: Optional[int] = None) -> int:
     os.environ.update(quiet_rasa_env())
-    from rasa_sdk.endpoint import create_app
+    from nlu.actions.server import create_action_app
 
-    from nlu.actions.practice import mark_request
-
-    app = create_app("nlu.actions")
-
-    @app.on_request
-    async def practice_or_real(request) -> None:
-        # Lessons' conversations are marked by their sender id; actions read the mark.
-        content = request.json if request.method == "POST" and request.body else None
-        mark_request((content or {}).get("sender_id", "") if isinstance(content, dict) else "")
-
-    app.run("127.0.0.1", port or settings.dialogue.action_port, workers=1, access_log=False)
+    app = create_action_app()
+    app.run(host="127.0.0.1", port=port or settings.dialogue.action_port, single_process=True,
+            access_log=False, motd=False)
     return 0

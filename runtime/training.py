@@ -11,7 +11,6 @@ import hashlib
 import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Dict, Iterable, List
 
@@ -34,6 +33,7 @@ def quiet_rasa_env() -> Dict[str, str]:
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONHASHSEED": "0",
         "TF_DETERMINISTIC_OPS": "1",
+        "TQDM_DISABLE": "1",  # training progress bars would flood the logs
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
     })
     return env
@@ -49,9 +49,9 @@ def _input_files(project: Path) -> Iterable[Path]:
 
 
 def training_hash(project: Path) -> str:
-    import rasa
-
-    digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    # The Rasa environment's whole lock (Rasa's version and everything it trains with).
+    lock = REPO_ROOT / "requirements" / "rasa.txt"
+    digest = hashlib.sha256(lock.read_bytes() if lock.exists() else b"")
     for path in _input_files(project):
         digest.update(str(path.relative_to(project)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -71,16 +71,18 @@ def current_model(settings: Settings) -> Path:
 
 
 def train_command(settings: Settings, fixed_name: str) -> List[str]:
+    from runtime.services import rasa_command
+
     project = Path(settings.dialogue.project_dir)
-    return [
-        sys.executable, "-m", "rasa", "train",
+    return rasa_command(
+        settings, "train",
         "--config", str(project / "config.yml"),
         "--domain", str(project / "domain"),
         "--data", str(project / "data"),
         "--out", settings.dialogue.models_dir,
         "--fixed-model-name", fixed_name,
         "--augmentation", "0",
-    ]
+    )
 
 
 def train_if_changed(settings: Settings, force: bool = False) -> int:

@@ -13,34 +13,25 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from common.masking import redact
+from common.masking import redact_data
 
 logger = logging.getLogger(__name__)
 
 EXPIRY_CHECK_SECONDS = 60.0
 
 
-def redact_event(data: Any) -> Any:
-    """Every string inside an event's dict, masked; structure and other values untouched."""
-    if isinstance(data, str):
-        return redact(data)
-    if isinstance(data, dict):
-        return {key: redact_event(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [redact_event(value) for value in data]
-    return data
-
-
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, expire_after_minutes: float = 30.0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, expire_after_minutes: float = 30.0,
+                 expiry_check_seconds: float = EXPIRY_CHECK_SECONDS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expire_after_seconds = float(expire_after_minutes) * 60
+        self.expiry_check_seconds = float(expiry_check_seconds)
         self._next_expiry_check = 0.0
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -50,7 +41,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
-                data = redact_event(event.as_dict())
+                data = redact_data(event.as_dict())
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,
@@ -72,7 +63,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         now = time.time() if now is None else now
         if now < self._next_expiry_check:
             return 0
-        self._next_expiry_check = now + EXPIRY_CHECK_SECONDS
+        self._next_expiry_check = now + self.expiry_check_seconds
         return self.expire(now - self.expire_after_seconds)
 
     def expire(self, cutoff: float) -> int:
@@ -87,11 +78,3 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if removed:
             logger.info("expired %d old conversation events", removed)
         return int(removed or 0)
-
-
-def store_kwargs(host: str, port: int, db: str, username: str, password: str,
-                 expire_after_minutes: float) -> Dict[str, Any]:
-    """The endpoints.yml entry that selects this store (the password stays an ${ENV} reference)."""
-    return {"type": f"{__name__}.RedactingSQLTrackerStore", "dialect": "postgresql", "url": host,
-            "port": port, "db": db, "username": username, "password": password,
-            "expire_after_minutes": expire_after_minutes}

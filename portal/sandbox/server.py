@@ -33,5 +33,5 @@ def serve(settings: Settings, reset: bool = False, faults: Faults | None = None)
     app = create_app(path, api_key, faults)
     app.run(
         host=settings.portal.sandbox_host, port=settings.portal.sandbox_port,
-        workers=1, access_log=False, motd=False, debug=False,
+        single_process=True, access_log=False, motd=False, debug=False,
     )

@@ -56,7 +56,7 @@ def fleet() -> Iterator[Fleet]:
         "portal": {"sandbox_port": free_port(), "read_timeout_seconds": 5.0},
         "console": {"port": free_port()},
         "supervisor": {"health_timeout_seconds": 300},
-        "fleet": {"rasa_instances": 2, "action_instances": 2, "balancer_port": free_port(),
+        "fleet": {"rasa_instances": 2, "action_instances": 2, "balancer_port": free_port(), "expiry_check_seconds": 1,
                   "action_balancer_port": free_port(), "postgres_port": free_port(), "redis_port": free_port()},
     }
     override["fleet"]["rasa_base_port"] = free_ports_in_a_row(2)

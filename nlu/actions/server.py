@@ -1,0 +1,57 @@
+"""The action server's web application: Rasa's action webhook, served by rasa_sdk's executor.
+
+Why not rasa_sdk's own app: it answers an exception with a 500 whose body echoes the whole
+request, the tracker with every number the resident typed, and Rasa then writes that body
+into its log. Here an unexpected error is logged masked and answered with a 500 that
+carries nothing (and actions turn their own failures into a polite sentence first:
+nlu/actions/safety.py). A practice conversation (a guided lesson) is marked from its
+sender id before its action runs, so it can only reach the practice portal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
+
+from nlu.actions.practice import mark_request
+
+logger = logging.getLogger(__name__)
+
+
+def create_action_app(name: str = "elder_actions") -> Sanic:
+    executor = ActionExecutor()
+    executor.register_package("nlu.actions")
+    app = Sanic(name, configure_logging=False)
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json({"status": "ok"})
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        try:
+            call = request.json
+        except Exception:  # Sanic raises its own error on a body that is not JSON
+            call = None
+        if not isinstance(call, dict):
+            return json({"error": "the body must be a JSON object"}, status=400)
+        mark_request(str(call.get("sender_id") or ""))
+        try:
+            result = await executor.run(call)
+        except ActionExecutionRejection as rejection:  # a form declines; Rasa then tries other policies
+            return json({"error": rejection.message, "action_name": rejection.action_name}, status=400)
+        except ActionNotFoundException as missing:
+            logger.error("no such action: %s", missing.action_name)
+            return json({"error": "no such action", "action_name": missing.action_name}, status=404)
+        except ActionMissingDomainException as missing:
+            return json({"error": "send the domain", "action_name": missing.action_name}, status=449)
+        except Exception:
+            logger.exception("action %s failed", call.get("next_action"))
+            return json({"error": "internal error"}, status=500)
+        return json(result.model_dump() if result else None)
+
+    return app
