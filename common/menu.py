@@ -1,16 +1,12 @@
-"""The services a resident can start from the home screen (window, console and dialogue alike)."""
+"""The services a resident can start from the home screen (window, terminal and dialogue alike),
+read from the errand registry (common/errands.py)."""
 
 from __future__ import annotations
 
-# (tile id, label of 2-4 characters, payload sent to Rasa)
-TILES = [
-    ("pension", "查养老金", "/query_pension"),
-    ("medical", "查医保", "/query_medical_insurance"),
-    ("hotline_report", "反映问题", "/hotline_report"),
-    ("hotline_track", "办件进度", "/hotline_track"),
-    ("appointment", "预约办事", "/book_appointment"),
-    ("help", "找人帮忙", "/help_volunteer"),
-]
+from common import errands
+
+# (tile id, label of 2-6 characters, payload sent to Rasa), in the order shown
+TILES = [(tile_id, tile.label, payload) for tile_id, tile, payload in errands.tiles()]
 
 GREETING = "您好！请点一下您要办的事。"
 

@@ -7,9 +7,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Dict, List
 
-ERRAND_NAMES = {"pension": "养老金", "certification": "资格认证", "medical": "医保", "hotline_report": "反映问题",
-                "hotline_track": "办件进度", "hotline_rate": "评价", "appointment": "预约", "hall_info": "办事大厅",
-                "policy": "政策"}
+from common.errands import errand_name
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +43,7 @@ def errands_bar(by_errand: Dict[str, Dict[str, int]]) -> str:
     axes.bar([x - 0.2 for x in xs], [by_errand[n].get("started", 0) for n in names], 0.4, label="开始", color="#0A4D8C")
     axes.bar([x + 0.2 for x in xs], [by_errand[n].get("finished", 0) for n in names], 0.4, label="办完",
              color="#0B5E3A", hatch="//")
-    axes.set_xticks(list(xs), [ERRAND_NAMES.get(n, n) for n in names])
+    axes.set_xticks(list(xs), [errand_name(n) for n in names])
     axes.set_title("各项业务：开始和办完的次数")
     axes.legend()
     return _svg(figure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from common import errands
 from kiosk.console_link import ConsoleLink
 
 CLAIMED = "志愿者马上就到，请您稍等。"
@@ -12,8 +13,6 @@ CONSENT_QUESTION = "工作人员想在屏幕上帮您输入，可以吗？"
 CONSENT_YES = "#consent:yes"
 CONSENT_NO = "#consent:no"
 VOLUNTEER_TYPING = "志愿者正在帮您输入。"
-TILE_ERRANDS = {"/query_pension": "pension", "/query_medical_insurance": "medical", "/hotline_report": "hotline_report",
-                "/hotline_track": "hotline_track", "/book_appointment": "appointment"}
 
 
 class ConsoleControls:
@@ -79,8 +78,9 @@ class ConsoleControls:
         if not self.visit_started:
             self.visit_started = True
             self._usage("session")
-        errand = TILE_ERRANDS.get(payload or "")
-        if errand:
+        started = errands.by_payload(payload or "")
+        if started:
+            errand = started.id
             self.session.errand = errand
             self.errand_turns = 0
             self._usage("errand_started", errand=errand)

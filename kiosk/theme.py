@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
+from common import errands
+
 Colour = Tuple[float, float, float, float]
 
 
@@ -57,12 +59,12 @@ HIGHLIGHT = hex_colour("#FFD54F")
 PANEL = hex_colour("#FFFFFF")
 PANEL_BORDER = hex_colour("#233044")
 
-# One colour per service tile; the pictogram and the words carry the meaning too.
-TILE_COLOURS: Dict[str, Colour] = {
-    "pension": hex_colour("#0A4D8C"),
-    "medical": hex_colour("#004D40"),
-    "hotline_report": hex_colour("#7C2D12"),
-    "hotline_track": hex_colour("#5B2C83"),
-    "appointment": hex_colour("#0B5566"),
-    "help": HELP,
-}
+# Buttons that are not services: a choice, a secondary action (清空, 减少), a no.
+CHOICE = hex_colour("#0A4D8C")
+SECONDARY = hex_colour("#5B2C83")
+SAVE = hex_colour("#0B5566")
+NO = hex_colour("#7C2D12")
+
+# One colour per service tile, from the errand registry; the pictogram and the words carry
+# the meaning too.
+TILE_COLOURS: Dict[str, Colour] = {tile_id: hex_colour(tile.colour) for tile_id, tile, _payload in errands.tiles()}

@@ -9,7 +9,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk import theme
 from kiosk.widgets.buttons import ChoiceButton
 
-LOOKS = [("yes", theme.CONFIRM), ("no", theme.TILE_COLOURS["hotline_report"])]
+LOOKS = [("yes", theme.CONFIRM), ("no", theme.NO)]
 
 
 class ConfirmScreen(Screen):

@@ -17,7 +17,7 @@ class KeypadScreen(Screen):
         for key in KEYS:
             button = KeyButton(text=key, payload=key)
             if key == "删除":
-                button.colour = list(theme.TILE_COLOURS["hotline_report"])
+                button.colour = list(theme.NO)
                 button.label_size = theme.TITLE
                 button.bind(on_release=lambda _b: app.controller.delete())
             else:

@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common.errands import APPOINTMENT
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
@@ -26,7 +27,6 @@ from portal.models import Hall
 SERVICES = ["社保业务", "医保业务", "户籍业务", "老年人优待证", "高龄补贴申请"]
 DAYS_OFFERED = 5
 TIMES_OFFERED = 6
-APPOINTMENT_SLOTS = ["district", "hall_service", "appointment_date", "appointment_time", "appointment_confirmed"]
 YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
 def working_days(today: date, count: int) -> List[date]:
     days, day = [], today
@@ -194,7 +194,7 @@ class ActionBookAppointment(ResidentAction):
         return "action_book_appointment"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
-        clear = [SlotSet(slot, None) for slot in APPOINTMENT_SLOTS[1:]]
+        clear = [SlotSet(slot, None) for slot in APPOINTMENT.form.slots if slot != "district"]
         day = date.fromisoformat(tracker.get_slot("appointment_date"))
         key = re.sub(r"[^A-Za-z0-9_-]", "", f"{tracker.sender_id}-{day}-{tracker.get_slot('appointment_time')}")[-64:]
         hall = hall_for(tracker.get_slot("district"))
@@ -211,6 +211,6 @@ class ActionBookAppointment(ResidentAction):
             text=(f"约好了。请您{day_label(booked.date, date.today())}{time_label(booked.start)}，"
                   f"到{booked.hall_name}。地址是{booked.address}。请带上：{'、'.join(booked.materials)}。"),
             json_message=directive(**{RESULT: {"title": "预约成功", "value": when, "note": booked.hall_name},
-                                      PRINTABLE: True, FINISHED: "appointment"}))
+                                      PRINTABLE: True, FINISHED: APPOINTMENT.id}))
         dispatcher.utter_message(response="utter_what_else")
         return clear

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from common.errands import CERTIFICATION
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month_day
 from nlu.actions.identity import ResidentAction
@@ -41,7 +42,7 @@ class ActionCertificationStatus(ResidentAction):
         certification = portal().pension_certification(token)
         dispatcher.utter_message(text=describe(certification), json_message=directive(**{RESULT: {
             "title": "养老资格认证", "value": STATUS_WORDS[certification.status],
-            "note": f"请在{when(certification.due_date)}前认证"}, FINISHED: "certification"}))
+            "note": f"请在{when(certification.due_date)}前认证"}, FINISHED: CERTIFICATION.id}))
         if certification.status != "done":
             dispatcher.utter_message(text="要不要预约去大厅认证，或者请工作人员帮您？",
                                      buttons=[{"title": "预约办事", "payload": "/book_appointment"},

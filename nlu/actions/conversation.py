@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import errands
 from common.kiosk_protocol import FALLBACK, directive
-from common.menu import MENU_BUTTONS
+from common.menu import GREETING, MENU_BUTTONS
 from config import get_settings
 
-# Each form's questions in order: going back from one clears it and the one before.
-FORM_STEPS = {
-    "identity_form": ["id_number", "person_name"],
-    "hotline_report_form": ["problem_description", "place", "district", "phone_number", "report_confirmed"],
-    "appointment_form": ["district", "hall_service", "appointment_date", "appointment_time",
-                         "appointment_confirmed"],
-    "hotline_rate_form": ["case_number", "rating"],
-}
 EXTRA_CLEARED = {"person_name": ["identity_challenge"]}
 
 
@@ -39,7 +32,10 @@ def last_bot_turn(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def slots_to_clear(form: str, requested: str) -> List[str]:
-    steps = FORM_STEPS.get(form, [])
+    """Going back from a question clears it and the one asked before it (the registry's
+    order of the form's questions)."""
+    found = errands.form_named(form)
+    steps = found.asked if found else []
     if requested not in steps or steps.index(requested) == 0:
         return []
     previous = steps[steps.index(requested) - 1]
@@ -95,13 +91,29 @@ def fallbacks_in_a_row(events: List[Dict[str, Any]]) -> int:
 
 class ActionFallback(Action):
     """Not understood: first, ask again with the big buttons; from the limit on, also offer
-    a person (two failed understandings in a row, by default)."""
+    a person (two failed understandings in a row, by default).
+
+    Also what the dialogue answers when no rule or story knows what comes next (Rasa's core
+    fallback, config.yml): then the sentence is understood but out of place, and it is taken
+    back (UserUtteranceReverted) so the conversation stays where it was, instead of running
+    into the same dead end again."""
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
+        understood = (tracker.latest_message or {}).get("intent", {}).get("name") != "nlu_fallback"
+        if understood:
+            dispatcher.utter_message(text="对不起，这一步我不明白。", json_message=directive(**{FALLBACK: True}))
+            asked_before = last_bot_turn(tracker.events)
+            for event in asked_before:  # the question the resident is still at, with its buttons
+                data = event.get("data") or {}
+                dispatcher.utter_message(text=event.get("text"), buttons=data.get("buttons") or [],
+                                         json_message=data.get("custom"))
+            if not asked_before:
+                dispatcher.utter_message(text=GREETING, buttons=MENU_BUTTONS)
+            return [UserUtteranceReverted()]
         if fallbacks_in_a_row(tracker.events) >= get_settings().dialogue.max_failed_answers:
             # The menu ends with 找人帮忙: now it is offered as well.
             dispatcher.utter_message(text="我还是没听明白，真对不起。请点下面的大按钮，或者点“找人帮忙”。",

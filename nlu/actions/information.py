@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common.errands import HALL_INFO, POLICY
 from common.kiosk_protocol import FINISHED, PRINTABLE, RESULT, directive
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
@@ -42,7 +43,7 @@ class ActionHallInfo(Action):
         dispatcher.utter_message(
             text=f"{hall.name}在{hall.address}。办公时间：{hall.hours}。电话：{hall.phone}。",
             json_message=directive(**{RESULT: {"title": hall.name, "value": hall.address, "note": hall.hours},
-                                      PRINTABLE: True, FINISHED: "hall_info"}))
+                                      PRINTABLE: True, FINISHED: HALL_INFO.id}))
         dispatcher.utter_message(text="您要预约去办事吗？",
                                  buttons=[{"title": "预约办事", "payload": "/book_appointment"},
                                           {"title": "不用了", "payload": "/deny"}])
@@ -70,6 +71,6 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(text=NO_ANSWER)
             return []
         best = answers[0]
-        dispatcher.utter_message(text=f"{best.title}：{best.answer}", json_message=directive(**{FINISHED: "policy"}))
+        dispatcher.utter_message(text=f"{best.title}：{best.answer}", json_message=directive(**{FINISHED: POLICY.id}))
         dispatcher.utter_message(response="utter_what_else")
         return []

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from common.errands import MEDICAL
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month_day, yuan
 from nlu.actions.identity import ResidentAction
@@ -26,6 +27,6 @@ class ActionQueryMedical(ResidentAction):
                      f"报销了 {yuan(latest.reimbursed)}，自己付了 {yuan(latest.self_paid)}。")
         dispatcher.utter_message(text=text, json_message=directive(**{RESULT: {
             "title": "医保账户余额", "value": yuan(account.balance),
-            "note": f"今年存入 {yuan(account.contributions_total)}"}, FINISHED: "medical"}))
+            "note": f"今年存入 {yuan(account.contributions_total)}"}, FINISHED: MEDICAL.id}))
         dispatcher.utter_message(response="utter_what_else")
         return []

@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from common.errands import PENSION
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month, month_day, yuan
 from nlu.actions.identity import ResidentAction
@@ -37,7 +38,7 @@ class ActionQueryPension(ResidentAction):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
         answer = describe(portal().pension_payments(token, MONTHS_SHOWN))
-        result = directive(**{RESULT: answer["result"], FINISHED: "pension"}) if answer["result"] else None
+        result = directive(**{RESULT: answer["result"], FINISHED: PENSION.id}) if answer["result"] else None
         dispatcher.utter_message(text=answer["text"], json_message=result)
         dispatcher.utter_message(response="utter_what_else")
         return []
