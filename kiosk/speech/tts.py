@@ -1,9 +1,10 @@
 """The kiosk's voice: pyttsx3 over espeak-ng, Mandarin, unhurried, never blocking the window.
 
 `speak` returns at once; a worker thread turns the text into the words people say
-(verbalize), synthesises it phrase by phrase, spaces the phrases to the resident's rate and
-plays it. A new `speak` interrupts the old one. Rate and volume changes last for the
-session; `reset` restores the defaults when the session ends.
+(verbalize), then into tone-numbered pinyin (pronounce: espeak-ng misreads many characters
+but says pinyin exactly), synthesises it phrase by phrase, spaces the phrases to the
+resident's rate and plays it. A new `speak` interrupts the old one. Rate and volume changes
+last for the session; `reset` restores the defaults when the session ends.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 
 from config import Settings
-from kiosk.speech import espeak_driver, pacing
+from kiosk.speech import espeak_driver, pacing, pronounce
 from kiosk.speech.audio_out import AudioUnavailable, NullSink, SoundDeviceSink
 from kiosk.speech.verbalize import verbalize
 
@@ -38,6 +39,22 @@ def _trim(samples: np.ndarray, rate: int) -> np.ndarray:
         return samples[:0]
     margin = int(0.03 * rate)
     return samples[max(0, loud[0] - margin): loud[-1] + margin]
+
+
+def espeak_phrases(text: str) -> Tuple[str, List[str]]:
+    """(the words said, the phrases handed to espeak-ng) for one utterance.
+
+    The words (verbalised characters) count the syllables for pacing; the phrases are their
+    pinyin, cut by pacing.phrases at the same punctuation, so the pauses fall where they did.
+    `python main.py say --dry-run` prints these same phrases.
+    """
+    spoken = verbalize(text)
+    try:
+        said = pronounce.to_pinyin(spoken)
+    except Exception:  # a broken phrase list must not silence the kiosk: say the characters
+        logger.exception("pronunciation failed; espeak-ng reads the characters instead")
+        said = spoken
+    return spoken, pacing.phrases(said)
 
 
 class Synthesizer:
@@ -139,8 +156,8 @@ class Voice:
         """The whole utterance as 16-bit samples; call on the voice thread (or before it runs)."""
         if self._synth is None:
             self._synth = Synthesizer(self.voice)
-        spoken = verbalize(text)
-        pieces = pacing.phrases(spoken)
+            pronounce.load()  # its dictionaries, once, on this thread (not on the window's)
+        spoken, pieces = espeak_phrases(text)
         if not pieces:
             return np.zeros(0, dtype=np.int16), 22050
         natural = [self._synth.phrase(piece, pacing.NATURAL_ESPEAK_RATE) for piece in pieces]
