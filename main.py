@@ -12,6 +12,8 @@
     python main.py train            train the Rasa model if nlu/ changed
     python main.py models install   install the Vosk speech model [--from FILE]
     python main.py hash-pin         hash a staff PIN for the settings file
+    python main.py say TEXT         say TEXT as the kiosk would [--dry-run: print what espeak-ng gets] [--wav FILE]
+    python main.py card-reader      the ID card reader: --once reads one card, --simulate a fake one
 """
 
 from __future__ import annotations
@@ -98,6 +100,52 @@ def _hash_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _card_reader(args: argparse.Namespace) -> int:
+    settings = _settings("card-reader")
+    from kiosk.devices import card_cli
+
+    if args.simulate:
+        from portal.sandbox.cards import sandbox_cards
+
+        return card_cli.simulate(sandbox_cards())
+    configured = settings.devices.card_reader
+    port, baud_rate = args.port or configured.port, args.baud or configured.baud_rate
+    if args.once:
+        return card_cli.read_once(port, baud_rate, wait_seconds=args.wait)
+    return card_cli.watch(port, baud_rate)
+
+
+def _say(args: argparse.Namespace) -> int:
+    from kiosk.speech.tts import espeak_phrases
+
+    text = " ".join(args.text)
+    if args.dry_run:  # no settings, no audio: only what espeak-ng would be given
+        spoken, phrases = espeak_phrases(text)
+        print(f"said: {spoken}")
+        for number, phrase in enumerate(phrases, 1):
+            print(f"phrase {number}: {phrase}")
+        print("".join(phrases))
+        return 0
+    from pathlib import Path
+
+    from kiosk.speech.audio_out import NullSink, write_wav
+    from kiosk.speech.tts import speaker_from_settings
+
+    settings = _settings("say")
+    voice = speaker_from_settings(settings, sink=NullSink() if args.wav else None)
+    try:
+        if args.wav:
+            samples, rate = voice.render(text)
+            write_wav(Path(args.wav), samples, rate)
+            print(f"{args.wav}: {len(samples) / rate:.1f} s")
+        else:
+            voice.speak(text)
+            voice.wait_idle(120)
+    finally:
+        voice.close()
+    return 0
+
+
 def _settings(process: str):
     from config import get_settings
     from runtime.logs import setup_logging
@@ -142,6 +190,17 @@ def _parser() -> argparse.ArgumentParser:
     models.add_argument("--from", dest="archive", help="install from a local archive")
     models.add_argument("--sha256", help="the archive's verified SHA-256 (when none is pinned)")
     command("hash-pin", _hash_pin, "hash a staff PIN").add_argument("--pin")
+    say = command("say", _say, "say a text as the kiosk would (verbalised, in pinyin)")
+    say.add_argument("text", nargs="+", help="the text, as the kiosk would show it")
+    say.add_argument("--dry-run", action="store_true", help="print what espeak-ng is given (last line); no audio")
+    say.add_argument("--wav", help="write the speech to this WAV file instead of the speaker")
+    reader = command("card-reader", _card_reader, "the ID card reader (default: print its events)")
+    reader.add_argument("--port", help="device or pyserial URL, instead of devices.card_reader.port")
+    reader.add_argument("--baud", type=int, help="instead of devices.card_reader.baud_rate")
+    mode = reader.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="read one card; the last line is masked JSON")
+    mode.add_argument("--simulate", action="store_true", help="a simulated reader with the sandbox's cards")
+    reader.add_argument("--wait", type=float, default=10.0, help="--once: seconds to wait for a card")
     return parser
 
 
