@@ -1,8 +1,10 @@
 """Help requests raised on this kiosk, kept in a local queue until the centre console has them.
 
 Only what a volunteer needs to find and help the resident: kiosk, time, the errand and step,
-and the last lines of the conversation, already masked. The lines are deleted as soon as
-the console has the request.
+and the last lines of the conversation, already masked. They are a resident's own words, so
+they are kept no longer than they can help: a request is deleted as soon as the console has
+it, and one the console never got is deleted after `keep_seconds` (a day by default: by then
+the resident is long gone, and a volunteer sent to the kiosk would find nobody).
 """
 
 from __future__ import annotations
@@ -41,12 +43,18 @@ class HelpRequest:
     status: str = "open"
 
 
+KEEP_SECONDS = 24 * 3600
+
+
 class HelpQueue:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keep_seconds: float = KEEP_SECONDS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.keep_seconds = keep_seconds
+        self._purged_at = 0.0
         with self._connect() as connection:
             connection.execute(SCHEMA)
+            self._purge(connection)
 
     def _connect(self) -> ContextManager[sqlite3.Connection]:
         return durable_sqlite(self.path)
@@ -62,12 +70,22 @@ class HelpQueue:
 
     def open_requests(self) -> List[HelpRequest]:
         with self._connect() as connection:
+            self._purge(connection)
             rows = connection.execute(
                 "SELECT id, kiosk_id, created_at, step, errand, transcript, status FROM help_requests "
                 "WHERE status='open' ORDER BY created_at").fetchall()
         return [HelpRequest(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6]) for row in rows]
 
     def mark_sent(self, request_id: int) -> None:
-        """The console has it: the conversation lines are no longer needed here."""
+        """The console has it: nothing of it is needed here any more (secure_delete overwrites it)."""
         with self._connect() as connection:
-            connection.execute("UPDATE help_requests SET status='sent', transcript='[]' WHERE id=?", (request_id,))
+            connection.execute("DELETE FROM help_requests WHERE id=?", (request_id,))
+
+    def _purge(self, connection: sqlite3.Connection) -> None:
+        """Requests sent by an earlier version (kept as 'sent'), and open ones too old to help;
+        at most once a minute (the console link asks for open requests every two seconds)."""
+        if self._purged_at and time.monotonic() - self._purged_at < 60:
+            return
+        self._purged_at = time.monotonic()
+        connection.execute("DELETE FROM help_requests WHERE status='sent' OR created_at<?",
+                           (time.time() - self.keep_seconds,))

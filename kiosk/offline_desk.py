@@ -4,6 +4,11 @@ It says so plainly, once, and offers what needs no service: a person (the help q
 local), and a 12345 report taken by touch or speech on this kiosk and kept in its outbox
 until the service is back. Its replies are ordinary `Reply` objects, so the screens show
 them exactly as they show Rasa's.
+
+A report taken here is delivered later through the dialogue's own 12345 form, so it must pass
+the same rules (`common.text` for what was said, `common.numbers` for the phone number), with
+the same sentences when it does not: accepting here what the form refuses later would leave
+a resident holding a receipt for a report that never arrives.
 """
 
 from __future__ import annotations
@@ -15,9 +20,19 @@ from common import kiosk_protocol as protocol
 from common import numbers
 from common.masking import last_four
 from common.menu import TILES
-from common.text import bare_sentence
+from common.text import (
+    DESCRIPTION_EXPLAINED,
+    DESCRIPTION_UNCLEAR,
+    PHONE_UNCLEAR,
+    PLACE_EXPLAINED,
+    PLACE_MINIMUM,
+    PLACE_UNCLEAR,
+    bare_sentence,
+    meaningful,
+)
 from config import Settings, secret
 from kiosk.dialogue_client import Button, DialogueClient, Reply
+from kiosk.help_queue import HelpQueue
 from kiosk.report_outbox import OutboxSender, ReportOutbox
 
 OFFLINE_REPORT = "offline:report"
@@ -47,9 +62,11 @@ def _reply(text: Union[str, Tuple[str, ...]], input_kind: Optional[str] = None, 
 
 
 class OfflineDesk:
-    def __init__(self, outbox: ReportOutbox, district: str) -> None:
+    def __init__(self, outbox: ReportOutbox, district: str, failure_limit: int = 2) -> None:
         self.outbox = outbox
         self.district = district
+        self.failure_limit = failure_limit  # as the dialogue's dialogue.max_failed_answers
+        self.failures = 0  # unusable answers to the current question
         self.step: Optional[str] = None
         self.description = ""
         self.place = ""
@@ -65,6 +82,7 @@ class OfflineDesk:
 
     def reset(self) -> None:
         self.step = None
+        self.failures = 0
         self.description = self.place = self.phone = ""
 
     def unavailable(self, message: str) -> Reply:
@@ -93,27 +111,40 @@ class OfflineDesk:
         texts = (f"{lead}您的反映可以先存在这台机器上，联网后自动提交。", question) if lead else (question,)
         return _reply(texts, protocol.INPUT_FREE_SPEECH, PROBLEMS)
 
+    def _unusable(self, first_time: str, explanation: str) -> str:
+        """What the dialogue's forms say: first the short sentence, from the limit on the
+        explanation (the problem buttons here always include 找人帮忙)."""
+        self.failures += 1
+        return explanation if self.failures >= self.failure_limit else first_time
+
+    def _answered(self, step: str) -> None:
+        self.step, self.failures = step, 0
+
     def _after_description(self, message: str) -> Reply:
-        if len(message) < 2 or message.startswith("/"):
-            return _reply("请您说一下是什么问题，或者点一个按钮。", protocol.INPUT_FREE_SPEECH, PROBLEMS)
-        self.description, self.step = message[:200], "place"
+        if message.startswith("/") or not meaningful(message):
+            sentence = self._unusable(DESCRIPTION_UNCLEAR, DESCRIPTION_EXPLAINED)
+            return _reply((sentence, "请问是什么问题？点一下，或者直接说。"), protocol.INPUT_FREE_SPEECH, PROBLEMS)
+        self.description = message[:200]
+        self._answered("place")
         return self._ask_place()
 
     def _ask_place(self, lead: str = "") -> Reply:
         return _reply(f"{lead}在哪里？请说一下地点，或者点下面的按钮。", protocol.INPUT_FREE_SPEECH,
-                      [(place, place) for place in PLACES])
+                      [(place, place) for place in PLACES] + [("找人帮忙", HELP_PAYLOAD)])
 
     def _after_place(self, message: str) -> Reply:
-        if len(message) < 2 or message.startswith("/"):
-            return self._ask_place("我没听清。")
-        self.place, self.step = message[:100], "phone"
+        if message.startswith("/") or not meaningful(message, PLACE_MINIMUM):
+            return self._ask_place(self._unusable(PLACE_UNCLEAR, PLACE_EXPLAINED))
+        self.place = message[:100]
+        self._answered("phone")
         return _reply("请输入您的手机号。12345 会打这个电话联系您。", protocol.INPUT_PHONE)
 
     def _after_phone(self, message: str) -> Reply:
         phone = _phone_from(message)
         if phone is None:
-            return _reply("这个手机号不对。请再输一次，是 11 位数字。", protocol.INPUT_PHONE)
-        self.phone, self.step = phone, "confirm"
+            return _reply(PHONE_UNCLEAR, protocol.INPUT_PHONE)
+        self.phone = phone
+        self._answered("confirm")
         return _reply(f"我读一遍：问题是{bare_sentence(self.description)}。地点是{self.place}，{self.district}。"
                       f"手机尾号{last_four(phone)}。对吗？", protocol.INPUT_YES_NO,
                       [("是的", "/affirm"), ("不对，重新说", "/deny")])
@@ -146,8 +177,12 @@ def _phone_from(message: str) -> Optional[str]:
 
 
 def offline_support(settings: Settings) -> Tuple[OfflineDesk, OutboxSender]:
-    """The desk for the session and the sender that empties its outbox (not yet started)."""
+    """The desk for the session and the sender that empties its outbox (not yet started).
+    The sender tells staff of reports it cannot deliver through the kiosk's help queue
+    (the same file the window uses), which the console link carries to the help desk."""
     outbox = ReportOutbox(settings.data_dir / "kiosk-outbox.sqlite3")
     client = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id,
                             settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
-    return OfflineDesk(outbox, settings.kiosk.district), OutboxSender(outbox, client)
+    help_queue = HelpQueue(settings.data_dir / "help-requests.sqlite3")
+    desk = OfflineDesk(outbox, settings.kiosk.district, settings.dialogue.max_failed_answers)
+    return desk, OutboxSender(outbox, client, help_queue=help_queue)
