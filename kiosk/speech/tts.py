@@ -5,6 +5,14 @@
 but says pinyin exactly), synthesises it phrase by phrase, spaces the phrases to the
 resident's rate and plays it. A new `speak` interrupts the old one. Rate and volume changes
 last for the session; `reset` restores the defaults when the session ends.
+
+With a voice pack chosen (`choose_pack`, for the session; `speech.voice_pack` is the centre's
+default) the text is first matched against the pack's recordings (playback.py): recorded
+prompts and number words play, the rest is synthesised as above. Every utterance, with the
+segments it was made of, goes to the sink (`play_utterance` where the sink has it) and to
+`played`. `on_speaking` tells when sound starts and stops (speaking.py: keep the microphone
+closed meanwhile); `stop()` cuts a recording at once, as it cuts synthesis: both are one
+buffer in the same sink.
 """
 
 from __future__ import annotations
@@ -15,17 +23,23 @@ import queue
 import tempfile
 import threading
 import wave
+from collections import deque
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Callable, Deque, List, Optional, Tuple
 
 import numpy as np
 
 from config import Settings
 from kiosk.speech import espeak_driver, pacing, pronounce
 from kiosk.speech.audio_out import AudioUnavailable, NullSink, SoundDeviceSink
+from kiosk.speech.packs import Pack, PackError, load_pack, packs_root
+from kiosk.speech.playback import SYNTHESIS, Matcher, Segment, Utterance, assemble, uses_recordings
+from kiosk.speech.speaking import SpeakingCallback, SpeakingSignal
 from kiosk.speech.verbalize import verbalize
 
 logger = logging.getLogger(__name__)
+
+SPOKEN_KEPT = 50
 
 SILENCE_LEVEL = 250
 LEAD_SECONDS = 0.1
@@ -89,7 +103,8 @@ class Synthesizer:
 
 class Voice:
     def __init__(self, sink=None, rate_cpm: int = 200, volume: float = 0.9, voice: str = "cmn-latn-pinyin",
-                 min_cpm: int = 150, max_cpm: int = 260, step_cpm: int = 25) -> None:
+                 min_cpm: int = 150, max_cpm: int = 260, step_cpm: int = 25,
+                 packs_folder: Optional[Path] = None, voice_pack: Optional[str] = None) -> None:
         self.sink = sink or NullSink()
         self.default_rate, self.default_volume = rate_cpm, volume
         self.rate_cpm, self.volume = rate_cpm, volume
@@ -99,7 +114,15 @@ class Voice:
         self._lock = threading.Lock()
         self._jobs: queue.Queue[Optional[Tuple[int, str]]] = queue.Queue()
         self._synth: Optional[Synthesizer] = None
-        self.spoken: List[str] = []  # what was said, in order (tests and the transcript)
+        # The last things said, in order (tests and the transcript); bounded: a kiosk runs for months.
+        self.spoken: Deque[str] = deque(maxlen=SPOKEN_KEPT)
+        self.played: Deque[Utterance] = deque(maxlen=SPOKEN_KEPT)  # with their segments (tests, bench)
+        self._signal = SpeakingSignal()
+        self.packs_folder, self.default_pack = packs_folder, voice_pack
+        self.pack_id: Optional[str] = None
+        self._matcher: Optional[Tuple[Matcher, Pack]] = None  # (matcher, pack), swapped whole
+        if voice_pack:
+            self.choose_pack(voice_pack)
         self._idle = threading.Event()
         self._idle.set()
         self._worker = threading.Thread(target=self._work, name="voice", daemon=True)
@@ -123,6 +146,32 @@ class Voice:
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """For tests and shutdown: block until nothing is queued or playing."""
         return self._idle.wait(timeout)
+
+    def on_speaking(self, callback: SpeakingCallback) -> Callable[[], None]:
+        """callback(True) as sound starts, callback(False) as it ends (on the voice thread);
+        returns the unsubscribe function. See speaking.py."""
+        return self._signal.subscribe(callback)
+
+    @property
+    def speaking(self) -> bool:
+        return self._signal.speaking
+
+    def choose_pack(self, pack_id: Optional[str]) -> bool:
+        """Speak with a recorded voice pack from now on (None: synthesis only). False, and
+        synthesis, when the pack cannot be loaded (logged): the kiosk always has a voice."""
+        if not pack_id:
+            self._matcher, self.pack_id = None, None
+            return True
+        try:
+            if self.packs_folder is None:
+                raise PackError("this voice has no packs folder")
+            pack = load_pack(self.packs_folder, pack_id)
+        except PackError as error:
+            logger.warning("voice pack %s not used, synthesising: %s", pack_id, error)
+            self._matcher, self.pack_id = None, None
+            return False
+        self._matcher, self.pack_id = (Matcher.for_pack(pack), pack), pack.id
+        return True
 
     def close(self) -> None:
         self.stop()
@@ -149,17 +198,35 @@ class Voice:
 
     def reset(self) -> None:
         self.rate_cpm, self.volume = self.default_rate, self.default_volume
+        chosen = self._matcher
+        if self.pack_id != self.default_pack or (chosen is not None and chosen[1].changed_on_disk()):
+            self.choose_pack(self.default_pack)  # a resident's choice lasts for their visit; new takes count
 
     # -- synthesis ---------------------------------------------------------------------
 
     def render(self, text: str) -> Tuple[np.ndarray, int]:
         """The whole utterance as 16-bit samples; call on the voice thread (or before it runs)."""
+        phrases, rate = self._phrases(text)
+        if not phrases:
+            return np.zeros(0, dtype=np.int16), 22050
+        parts = [np.zeros(int(LEAD_SECONDS * rate), dtype=np.int16), *phrases,
+                 np.zeros(int(TAIL_SECONDS * rate), dtype=np.int16)]
+        audio = np.concatenate(parts).astype(np.float32) * self.volume
+        return np.clip(audio, -32768, 32767).astype(np.int16), rate
+
+    def _synthesised_piece(self, text: str) -> Tuple[np.ndarray, int]:
+        """A piece of a voice-pack utterance: paced phrases, no lead, tail or volume."""
+        phrases, rate = self._phrases(text)
+        return (np.concatenate(phrases) if phrases else np.zeros(0, dtype=np.int16)), rate
+
+    def _phrases(self, text: str) -> Tuple[List[np.ndarray], int]:
+        """The text's phrases, trimmed and spaced to the resident's rate (gaps included)."""
         if self._synth is None:
             self._synth = Synthesizer(self.voice)
             pronounce.load()  # its dictionaries, once, on this thread (not on the window's)
         spoken, pieces = espeak_phrases(text)
         if not pieces:
-            return np.zeros(0, dtype=np.int16), 22050
+            return [], 22050
         natural = [self._synth.phrase(piece, pacing.NATURAL_ESPEAK_RATE) for piece in pieces]
         rate = natural[0][1]
         speech_seconds = sum(len(_trim(s, rate)) for s, _ in natural) / rate
@@ -167,14 +234,24 @@ class Voice:
         if pace.espeak_rate != pacing.NATURAL_ESPEAK_RATE:
             natural = [self._synth.phrase(piece, pace.espeak_rate) for piece in pieces]
         gap = np.zeros(int(pace.gap_seconds * rate), dtype=np.int16)
-        parts: List[np.ndarray] = [np.zeros(int(LEAD_SECONDS * rate), dtype=np.int16)]
+        parts: List[np.ndarray] = []
         for index, (samples, _) in enumerate(natural):
             if index:
                 parts.append(gap)
             parts.append(_trim(samples, rate))
-        parts.append(np.zeros(int(TAIL_SECONDS * rate), dtype=np.int16))
-        audio = np.concatenate(parts).astype(np.float32) * self.volume
-        return np.clip(audio, -32768, 32767).astype(np.int16), rate
+        return parts, rate
+
+    def render_utterance(self, text: str) -> Utterance:
+        """The text as sound, with what each stretch of it came from (recording, words,
+        synthesis). Synthesis alone when no pack is chosen or nothing recorded matches."""
+        chosen = self._matcher
+        if chosen is not None:
+            matcher, pack = chosen
+            pieces = matcher.plan(text)
+            if uses_recordings(pieces):
+                return assemble(text, pieces, pack, self._synthesised_piece, self.rate_cpm, self.volume)
+        samples, rate = self.render(text)
+        return Utterance(text, samples, rate, (Segment(SYNTHESIS, text, (), 0, len(samples)),) if len(samples) else ())
 
     def _work(self) -> None:
         while True:
@@ -184,14 +261,29 @@ class Voice:
             generation, text = job
             try:
                 if generation == self._generation:
-                    samples, rate = self.render(text)
+                    utterance = self.render_utterance(text)
                     if generation == self._generation:
                         self.spoken.append(text)
-                        self.sink.play(samples, rate)
+                        self.played.append(utterance)
+                        self._play(utterance)
             except Exception:  # speech must never take the kiosk down
                 logger.exception("speech synthesis failed")
             if self._jobs.empty():
                 self._idle.set()
+
+    def _play(self, utterance: Utterance) -> None:
+        sound = bool(len(utterance.samples))
+        if sound:
+            self._signal.set(True)
+        try:
+            play_utterance = getattr(self.sink, "play_utterance", None)
+            if play_utterance is not None:
+                play_utterance(utterance)
+            else:
+                self.sink.play(utterance.samples, utterance.rate)
+        finally:
+            if sound:
+                self._signal.set(False)
 
 
 def speaker_from_settings(settings: Settings, sink=None) -> Voice:
@@ -203,4 +295,5 @@ def speaker_from_settings(settings: Settings, sink=None) -> Voice:
             sink = NullSink()
     speech = settings.speech
     return Voice(sink, speech.rate_cpm, speech.volume, speech.voice,
-                 speech.rate_min_cpm, speech.rate_max_cpm, speech.rate_step_cpm)
+                 speech.rate_min_cpm, speech.rate_max_cpm, speech.rate_step_cpm,
+                 packs_folder=packs_root(settings.data_dir), voice_pack=speech.voice_pack)
