@@ -15,9 +15,14 @@ from typing import Any, Dict, List, Optional, Tuple
 import jsonschema
 import yaml
 
+from common.masking import mask_id_number
+from common.names import mask_name
+
 logger = logging.getLogger(__name__)
 
-LESSONS_DIR = Path(__file__).resolve().parent.parent / "config" / "lessons"
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+LESSONS_DIR = CONFIG_DIR / "lessons"
+RESIDENTS_FILE = CONFIG_DIR / "practice_residents.yml"
 ACTIONS = ("tap", "choose", "type", "say", "confirm")
 SCHEMA: Dict[str, Any] = {
     "type": "object",
@@ -25,7 +30,7 @@ SCHEMA: Dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "title": {"type": "string", "minLength": 2, "maxLength": 20},
-        "practice_resident": {"type": "integer", "minimum": 0, "maximum": 2},
+        "practice_resident": {"type": "string", "minLength": 2},
         "steps": {
             "type": "array", "minItems": 1,
             "items": {
@@ -60,11 +65,28 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PracticeResident:
+    """A fictional resident a lesson practises with (config/practice_residents.yml)."""
+
+    name: str
+    id_number: str
+    phone: str
+
+    def values(self) -> Dict[str, str]:
+        """What lesson texts may name: {practice_id}, {practice_name} (masked) and the rest."""
+        number, phone = self.id_number, self.phone
+        return {"practice_id": number, "practice_id_grouped": f"{number[:6]} {number[6:14]} {number[14:]}",
+                "practice_name": mask_name(self.name), "practice_phone": phone,
+                "practice_phone_grouped": f"{phone[:3]} {phone[3:7]} {phone[7:]}",
+                "practice_id_masked": mask_id_number(number)}
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
     steps: Tuple[Step, ...]
-    practice_resident: int = 2
+    resident: PracticeResident
 
 
 class LessonError(ValueError):
@@ -86,7 +108,12 @@ def _line_of(node: yaml.Node, path: List[Any]) -> int:
     return node.start_mark.line + 1
 
 
-def load_lesson(path: Path) -> Lesson:
+def practice_residents(path: Optional[Path] = None) -> Dict[str, PracticeResident]:
+    content = yaml.safe_load((path or RESIDENTS_FILE).read_text(encoding="utf-8")) or {}
+    return {name: PracticeResident(name, str(data["id_number"]), str(data["phone"])) for name, data in content.items()}
+
+
+def load_lesson(path: Path, residents: Optional[Dict[str, PracticeResident]] = None) -> Lesson:
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
@@ -103,15 +130,21 @@ def load_lesson(path: Path) -> Lesson:
         Step(step["say"], *next(iter(step["expect"].items())), step.get("hint", step["say"]),
              step.get("hint_after_seconds", 20), step.get("praise", "很好！"))
         for step in content["steps"])
-    return Lesson(path.stem, content["title"], steps, content.get("practice_resident", 2))
+    residents = residents if residents is not None else practice_residents()
+    name = content.get("practice_resident") or next(iter(residents))
+    if name not in residents:
+        raise LessonError(f"{path.name}, line {_line_of(node, ['practice_resident'])}: "
+                          f"no practice resident {name!r} in {RESIDENTS_FILE.name}")
+    return Lesson(path.stem, content["title"], steps, residents[name])
 
 
 def load_lessons(folder: Optional[Path] = None) -> Tuple[List[Lesson], List[str]]:
     """Every lesson that loads, and a message for each that does not."""
     lessons, problems = [], []
+    residents = practice_residents()
     for path in sorted((folder or LESSONS_DIR).glob("*.yml")):
         try:
-            lessons.append(load_lesson(path))
+            lessons.append(load_lesson(path, residents))
         except LessonError as error:
             logger.error("lesson not loaded: %s", error)
             problems.append(str(error))

@@ -17,18 +17,19 @@ from config import Settings, secret
 from config.settings import REPO_ROOT
 from kiosk import fonts
 from kiosk.console_link import ConsoleLink
-from kiosk.controller import KioskController
+from kiosk.controller import KioskController, Timing
 from kiosk.dialogue_client import DialogueClient
 from kiosk.help_queue import HelpQueue
 from kiosk.offline_desk import offline_support
 from kiosk.printing import print_receipt
 from kiosk.report_outbox import OutboxSender
 from kiosk.screens import SCREENS
-from kiosk.session import KioskSession, SessionListener, Speaker
+from kiosk.session import KioskSession
 from kiosk.speech.chimes import chimes_from_assets
-from kiosk.speech.listener import Listener, ListenerEvents
+from kiosk.speech.listener import Listener
 from kiosk.speech.recognizer import SpeechModel
 from kiosk.speech.sources import AudioSource, MicrophoneSource
+from kiosk.speech.speaker import Speaker
 from kiosk.speech.tts import speaker_from_settings
 from kiosk.staff import StaffSettings
 from kiosk.state import KioskState
@@ -74,32 +75,27 @@ class KioskApp(App):
         self._overlays = {}
 
     def build(self):
-        kiosk = self.settings.kiosk
+        kiosk, speech = self.settings.kiosk, self.settings.speech
         self.state = KioskState(font_scale=kiosk.text_scales[kiosk.text_scale_index],
                                 scale_index=kiosk.text_scale_index)
         fonts.register(self.settings.data_dir)
         load_kv_files()
-        listener = SessionListener()
         desk, self.outbox_sender = offline_support(self.settings)
         session = KioskSession(self.dialogue, self.speaker, self.help_queue, kiosk.kiosk_id,
-                               deliver=on_ui_thread, listener=listener, offline=desk)
+                               deliver=on_ui_thread, offline=desk)
         self.outbox_sender.start()
         root = KioskRoot()
         screens = root.ids.screens
         screens.transition = NoTransition()  # no animation: nothing moves that was not asked for
-        self.controller = KioskController(self.state, screens, session, kiosk.text_scales,
-                                          kiosk.idle_seconds, kiosk.idle_countdown_seconds)
-        listener.on_reply = self.controller.on_reply
-        listener.on_waiting = self.controller.on_waiting
-        listener.on_wiped = self.controller.on_wiped
-        self.controller.staff = StaffSettings(self.settings)
-        self.controller.link = self._console_link(session)
-        self.controller.text_scale_default = kiosk.text_scale_index
-        printer = self.settings.kiosk.printer
-        if printer.kind != "none":
-            self.controller.printer = lambda result: print_receipt(printer, result, kiosk.kiosk_id)
-        self.controller.attach_listener(self._listener(), self.settings.speech.max_listen_seconds,
-                                        self.settings.speech.max_free_speech_seconds)
+        printer = kiosk.printer
+        self.controller = KioskController(
+            self.state, screens, session, self.speaker,
+            text_scales=kiosk.text_scales, text_scale_default=kiosk.text_scale_index,
+            timing=Timing(kiosk.idle_seconds, kiosk.idle_countdown_seconds, speech.max_listen_seconds,
+                          speech.max_free_speech_seconds),
+            schedule=lambda seconds, call: Clock.schedule_once(lambda _dt: call(), seconds),
+            listener=self._listener(), staff=StaffSettings(self.settings), link=self._console_link(session),
+            printer=(lambda result: print_receipt(printer, result, kiosk.kiosk_id)) if printer.kind != "none" else None)
         for name, screen_class in SCREENS.items():
             screens.add_widget(screen_class(name=name))
         screens.current = "home"
@@ -111,13 +107,11 @@ class KioskApp(App):
         return root
 
     def _listener(self) -> Listener:
+        """The microphone's listener; the controller's voice input subscribes to its events."""
         speech = self.settings.speech
-        controller = self.controller
         listener = Listener(
             model_loader=lambda: SpeechModel(self.settings.path(speech.vosk_model_dir)),
             source_factory=lambda: self.audio_source(), deliver=on_ui_thread,
-            events=ListenerEvents(on_state=controller.on_listen_state,
-                                  on_partial=controller.on_partial, on_final=controller.heard),
             chimes=chimes_from_assets(self.chime_sink), end_silence_seconds=speech.end_silence_seconds)
         if not listener.available:
             self.state.notice = VOICE_OFF_NOTICE
@@ -129,7 +123,7 @@ class KioskApp(App):
         if key is None:
             return None  # no console for this kiosk: help requests stay in the local queue
         link = ConsoleLink(console.base_url, key, self.settings.kiosk.kiosk_id, self.help_queue,
-                           on_event=lambda event: on_ui_thread(lambda: self.controller.on_console_event(event)))
+                           on_event=lambda event: on_ui_thread(lambda: self.controller.console.handle(event)))
         session.on_help_raised = link.wake
         link.start()
         return link

@@ -8,8 +8,9 @@ goes out as GB18030, which Chinese thermal printers expect.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
-from typing import List, Mapping, Optional
+from typing import Callable, List, Mapping, Optional
 
 from config.settings import PrinterSettings
 
@@ -18,8 +19,27 @@ logger = logging.getLogger(__name__)
 WIDTH = 32  # characters of half width on a 58 mm printer
 
 
+PRINTING = "正在打印凭条，请在出纸口取。"
+PRINT_FAILED = "打印机暂时不能用。请把编号记下来，或者点“找人帮忙”。"
+
+
 class PrinterUnavailable(RuntimeError):
     pass
+
+
+def print_in_background(printer: Callable[[dict], None], result: dict, say: Callable[[str], None]) -> None:
+    """On its own thread: a slow or missing printer never holds up the window; any fault is
+    said in words, and the resident is told what to do instead."""
+    say(PRINTING)
+
+    def work() -> None:
+        try:
+            printer(result)
+        except Exception:
+            logger.exception("receipt not printed")
+            say(PRINT_FAILED)
+
+    threading.Thread(target=work, name="receipt", daemon=True).start()
 
 
 def receipt_lines(result: Mapping[str, str], kiosk_id: str, when: Optional[datetime] = None) -> List[str]:

@@ -8,6 +8,7 @@ the conversation here and in Rasa.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -18,27 +19,23 @@ from common.masking import redact
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.offline_desk import OfflineDesk
+from kiosk.speech.speaker import Speaker
 
 logger = logging.getLogger(__name__)
 
 WAITING_TEXT = "正在为您查询，请稍等。"
+END_VISIT = "/end_visit"
 UNAVAILABLE_TEXT = "对不起，系统暂时连不上。请您稍后再试，或者点“找人帮忙”。"
 HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
 
 
-class Speaker:
-    """What the session needs from a voice (kiosk.speech.tts implements it)."""
-
-    def speak(self, text: str) -> None: ...
-
-    def stop(self) -> None: ...
-
-
 @dataclass
-class SessionListener:
-    """Callbacks the front end provides; all are called through `deliver`."""
+class SessionEvents:
+    """What the front end is told about the visit; all are called through `deliver`. The front
+    end (the controller, the terminal) fills these in when it is built."""
 
-    on_reply: Callable[[Reply], None] = lambda reply: None
+    # Returns what to say after the reply (or nothing).
+    on_reply: Callable[[Reply], Optional[str]] = lambda reply: None
     on_waiting: Callable[[bool], None] = lambda waiting: None
     on_wiped: Callable[[], None] = lambda: None
     on_help: Callable[[], None] = lambda: None
@@ -66,7 +63,7 @@ class KioskSession:
         help_queue: HelpQueue,
         kiosk_id: str,
         deliver: Callable[[Callable[[], None]], None],
-        listener: Optional[SessionListener] = None,
+        events: Optional[SessionEvents] = None,
         wait_notice_seconds: float = 0.5,
         offline: Optional[OfflineDesk] = None,
     ) -> None:
@@ -75,7 +72,7 @@ class KioskSession:
         self.help_queue = help_queue
         self.kiosk_id = kiosk_id
         self.deliver = deliver
-        self.listener = listener or SessionListener()
+        self.events = events or SessionEvents()
         self.wait_notice_seconds = wait_notice_seconds
         self.offline = offline  # what the kiosk does alone while the service is unreachable
         self.transcript = Transcript()
@@ -101,7 +98,7 @@ class KioskSession:
     def request_help(self) -> None:
         self._raise_help()
         self.speaker.speak(HELP_TEXT)
-        self.listener.on_help()
+        self.events.on_help()
 
     def _raise_help(self) -> None:
         lines = [f"{'居民' if who == 'resident' else '助手'}：{text}" for who, text in self.transcript.lines]
@@ -120,7 +117,7 @@ class KioskSession:
         if self.offline is not None:
             self.offline.reset()
         self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
-        self.listener.on_wiped()
+        self.events.on_wiped()
 
     def close(self) -> None:
         self._outgoing.put(("", ""))  # sentinel with empty message stops the worker
@@ -132,12 +129,19 @@ class KioskSession:
         while True:
             item = self._outgoing.get()
             if item is None:
-                self.dialogue.end_session()
+                self._forget_visit()
                 continue
             message, _shown = item
             if not message:
                 return
             self._exchange(message)
+
+    def _forget_visit(self) -> None:
+        """Tell the dialogue the visit is over (it drops the full numbers it kept), then wipe
+        the conversation. Best effort: an unreachable service must not hold up going home."""
+        with contextlib.suppress(DialogueUnavailable):
+            self.dialogue.send(END_VISIT)
+        self.dialogue.end_session()
 
     def _exchange(self, message: str) -> None:
         done = threading.Event()
@@ -162,18 +166,18 @@ class KioskSession:
 
     def _waiting(self) -> None:
         self.speaker.speak(WAITING_TEXT)
-        self.listener.on_waiting(True)
+        self.events.on_waiting(True)
 
     def _show(self, reply: Reply) -> None:
-        self.listener.on_waiting(False)
+        self.events.on_waiting(False)
         self.last_reply = reply
         self.transcript.add("kiosk", reply.text)
         if reply.input_kind:
             self.step = reply.input_kind
         if reply.help_requested:
             self._raise_help()
-        self.listener.on_reply(reply)  # first: a reply may change the voice ("说慢一点")
-        if reply.text:
-            self.speaker.speak(reply.text)
+        then = self.events.on_reply(reply) or ""  # first: a reply may change the voice ("说慢一点")
+        if reply.text or then:
+            self.speaker.speak(reply.text + then)
         if reply.ends_session:
             self.end(stop_speech=False)  # let the farewell finish

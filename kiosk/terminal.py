@@ -17,7 +17,8 @@ from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
 from kiosk.offline_desk import offline_support
-from kiosk.session import KioskSession, SessionListener, Speaker
+from kiosk.session import KioskSession, SessionEvents
+from kiosk.speech.speaker import SilentSpeaker, Speaker
 from kiosk.speech.tts import speaker_from_settings
 
 HOME_WORDS = {"首页", "home"}
@@ -27,14 +28,14 @@ QUIT_WORDS = {"退出", "quit", "exit"}
 TILES = [(label, payload) for _tile, label, payload in MENU]
 
 
-class Console:
-    def __init__(self, session_factory: Callable[[SessionListener], KioskSession],
+class Terminal:
+    def __init__(self, session_factory: Callable[[SessionEvents], KioskSession],
                  out: TextIO = sys.stdout) -> None:
         self.out = out
         self.replied = threading.Event()
         self.buttons = list(TILES)
         self.expecting: Optional[str] = None
-        self.session = session_factory(SessionListener(
+        self.session = session_factory(SessionEvents(
             on_reply=self._show, on_waiting=self._waiting, on_wiped=self._wiped))
 
     def _print(self, text: str = "") -> None:
@@ -118,23 +119,23 @@ class Console:
         self.session.close()
 
 
-def run_console(speak: bool = True, speaker: Optional[Speaker] = None) -> int:
+def run_terminal(speak: bool = True, speaker: Optional[Speaker] = None) -> int:
     settings = get_settings()
     dialogue = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id,
                               settings.dialogue.request_timeout_seconds,
                               secret(settings.dialogue.auth_token_env))
-    voice = speaker or (speaker_from_settings(settings) if speak else Speaker())
+    voice = speaker or (speaker_from_settings(settings) if speak else SilentSpeaker())
     help_queue = HelpQueue(settings.data_dir / "help-requests.sqlite3")
 
     desk, sender = offline_support(settings)
 
-    def factory(listener: SessionListener) -> KioskSession:
+    def factory(events: SessionEvents) -> KioskSession:
         return KioskSession(dialogue, voice, help_queue, settings.kiosk.kiosk_id,
-                            deliver=lambda call: call(), listener=listener, offline=desk)
+                            deliver=lambda call: call(), events=events, offline=desk)
 
     sender.start()
     try:
-        Console(factory).loop()
+        Terminal(factory).loop()
     finally:
         sender.stop()
     return 0

@@ -23,6 +23,7 @@ import importlib.util
 import os
 import sys
 import types
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping
 
 # module -> the classes other Rasa modules import from it at import time
@@ -90,6 +91,25 @@ def defer_tensorflow(serving: bool = False) -> None:
         for attribute in attributes:
             setattr(module, attribute, _stand_in(load, attribute))
         sys.modules[name] = module
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def rasa_environment() -> Dict[str, str]:
+    """Environment for any Rasa process: offline, no telemetry, less noise, the repository
+    importable (the custom components, common/)."""
+    env = dict(os.environ)
+    env.update({
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONHASHSEED": "0",
+        "TF_DETERMINISTIC_OPS": "1",
+        "TQDM_DISABLE": "1",  # training progress bars would flood the logs
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+    })
+    return env
 
 
 def rasa_arguments(argv: List[str], environ: Mapping[str, str]) -> List[str]:

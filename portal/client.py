@@ -18,13 +18,8 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from config import ConfigError, Settings, secret
-from portal.errors import (
-    PortalError,
-    PortalInvalidAnswer,
-    PortalNotFound,
-    PortalRefused,
-    PortalUnavailable,
-)
+from portal import deadline
+from portal.errors import PortalError, PortalInvalidAnswer, PortalUnavailable, error_for_status
 from portal.models import (
     Appointment,
     AppointmentList,
@@ -107,11 +102,19 @@ class PortalClient:
         last_error: PortalError = PortalUnavailable("portal not tried")
         for attempt in range(attempts):
             if attempt:
-                time.sleep(self.backoff * (2 ** (attempt - 1)))
+                pause = self.backoff * (2 ** (attempt - 1))
+                left = deadline.remaining()
+                if left is not None and left < pause + deadline.SMALLEST_CALL_SECONDS:
+                    break  # no time for another try within this turn
+                time.sleep(pause)
+            timeout = self._timeout_within_budget()
+            if timeout is None:
+                last_error = PortalUnavailable("the turn's time budget is spent", "timeout")
+                break
             try:
                 response = self.session.request(
                     method, self.base_url + path, json=json, params=params,
-                    headers=headers, timeout=self.timeout,
+                    headers=headers, timeout=timeout,
                 )
             except requests.Timeout as error:
                 last_error = PortalUnavailable(f"portal timed out: {type(error).__name__}", "timeout")
@@ -126,6 +129,16 @@ class PortalClient:
             return _decode(response)
         logger.warning("%s %s failed after %d attempt(s): %s", method, path, attempts, last_error)
         raise last_error
+
+    def _timeout_within_budget(self) -> Optional[tuple]:
+        """(connect, read) timeouts cut to what the turn has left; None when too little is left."""
+        left = deadline.remaining()
+        if left is None:
+            return self.timeout
+        if left < deadline.SMALLEST_CALL_SECONDS:
+            return None
+        connect, read = self.timeout
+        return (min(connect, left), min(read, left))
 
     # -- services ----------------------------------------------------------------------
 
@@ -253,14 +266,7 @@ def _decode(response: requests.Response) -> Dict[str, Any]:
         if not isinstance(content, dict):
             raise PortalInvalidAnswer("portal answer is not a JSON object", "malformed")
         return content
-    code = _error_code(response)
-    retry_after = response.headers.get("Retry-After")
-    wait = int(retry_after) if retry_after and retry_after.isdigit() else None
-    if status == 404 and code != "no_such_endpoint":
-        raise PortalNotFound(f"portal: not found ({code})", code or "not_found")
-    if status in (400, 401, 403, 409, 422, 429):
-        raise PortalRefused(f"portal refused ({status} {code})", code or f"http_{status}", wait)
-    raise PortalInvalidAnswer(f"unexpected portal status {status}", code or f"http_{status}")
+    raise error_for_status(status, _error_code(response), response.headers.get("Retry-After"))
 
 
 def _typed(model: Type[Answer], content: Dict[str, Any]) -> Answer:

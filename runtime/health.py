@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Dict, Optional
@@ -37,16 +38,28 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "(no output)"
 
 
+class StopRequested(RuntimeError):
+    """The supervisor was asked to stop (SIGTERM, Ctrl-C) while a service was starting."""
+
+
 def wait_until_healthy(
     name: str, url: str, process: Optional[subprocess.Popen], timeout: float,
     params: Optional[Dict[str, str]] = None, output: Optional[Path] = None,
+    stop: Optional[threading.Event] = None,
 ) -> None:
+    """Until the service answers; a stop request ends the wait at once (systemd's SIGTERM
+    must not wait for Rasa to be ready)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stop is not None and stop.is_set():
+            raise StopRequested(f"asked to stop while {name} was starting")
         if process is not None and process.poll() is not None:
             detail = _tail(output) if output else ""
             raise ServiceNotReady(f"{name} exited with {process.returncode} before it was ready\n{detail}")
         if _answers(url, params):
             return
-        time.sleep(0.25)
+        if stop is not None:
+            stop.wait(0.25)
+        else:
+            time.sleep(0.25)
     raise ServiceNotReady(f"{name} did not answer {url} within {timeout:.0f} s")

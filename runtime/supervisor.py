@@ -2,7 +2,7 @@
 them alive, and stop them all on Ctrl-C.
 
 Services run in their own process groups so the supervisor decides the shutdown order; the
-kiosk (window or console) stays in the terminal's group so it can read the keyboard. A
+kiosk (window or terminal conversation) stays in the terminal's group so it can read the keyboard. A
 service that dies is restarted with backoff; its output passes through the same masking
 as every log before it reaches the disk.
 """
@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 
 from config import Settings, get_settings, secret
 from config.settings import REPO_ROOT
-from runtime.health import wait_until_healthy
+from runtime.health import StopRequested, wait_until_healthy
 from runtime.logs import setup_logging
 from runtime.output import pump_masked
 
@@ -37,7 +37,7 @@ class ServiceSpec:
     name: str
     args: List[str]
     health_url: str
-    foreground: bool = False  # True: shares the terminal (kiosk/console)
+    foreground: bool = False  # True: shares the terminal (the kiosk window, or the terminal conversation)
     needs_token: bool = False  # Rasa's /status wants the auth token
 
 
@@ -56,6 +56,7 @@ def child_env(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     if settings.portal.mode == "sandbox" and not secret(settings.portal.api_key_env):
         env[settings.portal.api_key_env] = secrets.token_urlsafe(24)
+    env[settings.dialogue.outbox_key_env] = secret(settings.dialogue.outbox_key_env) or secrets.token_urlsafe(24)
     for env_name in (settings.dialogue.auth_token_env, settings.console.kiosk_key_env):
         if not secret(env_name):
             env[env_name] = secrets.token_urlsafe(24)
@@ -133,7 +134,7 @@ class Supervisor:
             params = {"token": token} if child.spec.needs_token else None
             wait_until_healthy(child.spec.name, child.spec.health_url, child.process,
                                self.settings.supervisor.health_timeout_seconds, params,
-                               self.settings.log_dir / f"{child.spec.name}.out")
+                               self.settings.log_dir / f"{child.spec.name}.out", stop=self._stopping)
             child.healthy = True
             logger.info("%s is ready", child.spec.name)
 
@@ -217,16 +218,20 @@ def run_all(kiosk: bool = True) -> int:
     previous_interrupt = signal.getsignal(signal.SIGINT)
     try:
         supervisor.start_services()
-        supervisor.wait_healthy()
+        try:
+            supervisor.wait_healthy()
+        except StopRequested:
+            logger.info("stopped while starting")
+            return 0
         # From here Ctrl-C only asks the watch loop to end. A KeyboardInterrupt raised inside
         # its Event.wait can leave the event's lock held, and stop() then waits on it forever.
         signal.signal(signal.SIGINT, ask_to_stop)
         if not kiosk:
             print("服务已就绪 / services ready. Ctrl-C 停止 / to stop.", flush=True)
             return supervisor.watch()
-        front = "kiosk" if display_available() else "console"
-        if front == "console":
-            print("没有可用的显示器，改用终端对话。/ No display: starting the console instead.",
+        front = "kiosk" if display_available() else "terminal"
+        if front == "terminal":
+            print("没有可用的显示器，改用终端对话。/ No display: the conversation runs in this terminal.",
                   flush=True)
         supervisor.start(ServiceSpec(front, main_py(front), "", foreground=True))
         return supervisor.watch(until_exit_of=front)

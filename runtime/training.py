@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterable, List
+from typing import Iterable, List
 
 from config import ConfigError, Settings
 from config.settings import REPO_ROOT
+from nlu.rasa_main import rasa_environment as quiet_rasa_env
 
 logger = logging.getLogger(__name__)
 
 # Everything the trained model depends on, the custom components' code included: a model
 # trained with an older classifier must not be loaded by a newer one.
 TRAINING_INPUTS = ("config.yml", "domain", "data", "jieba", "components")
-
-
-def quiet_rasa_env() -> Dict[str, str]:
-    """Environment for any Rasa process: offline, no telemetry, less noise."""
-    env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONHASHSEED": "0",
-        "TF_DETERMINISTIC_OPS": "1",
-        "TQDM_DISABLE": "1",  # training progress bars would flood the logs
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
-    })
-    return env
 
 
 def _input_files(project: Path) -> Iterable[Path]:

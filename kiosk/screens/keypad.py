@@ -19,9 +19,9 @@ class KeypadScreen(Screen):
             if key == "删除":
                 button.colour = list(theme.NO)
                 button.label_size = theme.TITLE
-                button.bind(on_release=lambda _b: app.controller.delete())
+                button.bind(on_release=lambda _b: app.controller.keypad.delete())
             else:
-                button.bind(on_release=lambda b: app.controller.key(b.payload))
+                button.bind(on_release=lambda b: app.controller.keypad.key(b.payload))
             self.ids.key_grid.add_widget(button)
         app.state.bind(choices=self._show_choices)
 

@@ -28,6 +28,6 @@ class SettingsScreen(Screen):
             row.children[0].bind(size=lambda label, size: setattr(label, "text_size", size))
             for sign, direction in (("－", -1), ("＋", 1)):
                 button = KeyButton(text=sign, payload=f"{name}:{direction}", size_hint_x=0.25)
-                button.bind(on_release=lambda b: controller.staff_adjust(*b.payload.split(":")))
+                button.bind(on_release=lambda b: controller.staff.adjust(*b.payload.split(":")))
                 row.add_widget(button)
             grid.add_widget(row)

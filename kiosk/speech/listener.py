@@ -12,14 +12,17 @@ import enum
 import json
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Deque, List, Optional, Sequence
 
 from kiosk.speech.recognizer import ModelUnavailable, SpeechModel, Transcript, tidy
 from kiosk.speech.sources import AudioSource, MicrophoneUnavailable
 from kiosk.speech.vad import EndOfSpeech
 
 logger = logging.getLogger(__name__)
+
+TRANSCRIPTS_KEPT = 10
 
 
 class ListenState(enum.Enum):
@@ -58,7 +61,8 @@ class Listener:
     chimes: Chimes = field(default_factory=Chimes)
     end_silence_seconds: float = 1.6
     reason: str = ""
-    transcripts: List[Transcript] = field(default_factory=list)
+    # The last few utterances heard (tests, the volunteer's view); bounded: a kiosk runs for months.
+    transcripts: Deque[Transcript] = field(default_factory=lambda: deque(maxlen=TRANSCRIPTS_KEPT))
 
     def __post_init__(self) -> None:
         self._model: Optional[SpeechModel] = None

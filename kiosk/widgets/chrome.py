@@ -31,8 +31,9 @@ class TopBar(BoxLayout):
 
 class TitleLabel(Label):
     def on_touch_down(self, touch):
-        if self.collide_point(*touch.pos):
-            App.get_running_app().controller.staff_tap()
+        staff = App.get_running_app().controller.staff
+        if self.collide_point(*touch.pos) and staff is not None:
+            staff.title_tapped()
         return super().on_touch_down(touch)
 
 

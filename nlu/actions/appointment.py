@@ -5,26 +5,26 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import dates, understanding
 from common.errands import APPOINTMENT
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
-from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import day_label, month_day, time_label
 from nlu.actions.forms import ConfirmedForm
 from nlu.actions.identity import ResidentAction, identity_still_valid
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
-from portal.errors import PortalError, PortalRefused
+from portal.errors import PortalError, PortalNotFound, PortalRefused
 from portal.models import Hall
 
-SERVICES = ["社保业务", "医保业务", "户籍业务", "老年人优待证", "高龄补贴申请"]
+SERVICES = list(understanding.HALL_SERVICES)
 DAYS_OFFERED = 5
 TIMES_OFFERED = 6
 YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
@@ -38,20 +38,11 @@ def working_days(today: date, count: int) -> List[date]:
 
 
 def hall_for(district: str) -> Hall:
-    return portal().halls(parsing.district_from_text(district))[0]
-
-
-def parse_day(value: Any) -> Optional[date]:
-    text = str(value or "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    today = date.today()
-    for word, offset in (("大后天", 3), ("后天", 2), ("明天", 1)):
-        if word in text:
-            return today + timedelta(days=offset)
-    return None
+    """The district's service hall; PortalNotFound (said as a sentence) when it has none."""
+    halls = portal().halls(understanding.district(district))
+    if not halls:
+        raise PortalNotFound(f"no service hall in {district}", "hall_not_found")
+    return halls[0]
 
 
 class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
@@ -72,8 +63,7 @@ class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
 
     def validate_hall_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[str, Any]:
-        text = str(value or "").strip()
-        service = next((s for s in SERVICES if s in text or (text and text in s)), None)
+        service = understanding.hall_service(str(value or ""))
         if service is None:
             return self.failed("hall_service", dispatcher, tracker, first_time="请点一下要办的事。",
                                explanation="请点一下下面的一个按钮，比如“社保业务”。")
@@ -81,7 +71,7 @@ class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
 
     def validate_appointment_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:
-        day = parse_day(value)
+        day = dates.parse_day(str(value or ""), date.today())
         offered = working_days(date.today(), 10)
         if day not in offered:
             return self.failed("appointment_date", dispatcher, tracker,
@@ -144,6 +134,8 @@ def ask_time(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
 
 
 class ActionAskHallService(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_hall_service"
 
@@ -153,6 +145,8 @@ class ActionAskHallService(Action):
 
 
 class ActionAskAppointmentDate(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_appointment_date"
 

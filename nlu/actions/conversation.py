@@ -13,6 +13,7 @@ from common import errands
 from common.kiosk_protocol import FALLBACK, directive
 from common.menu import GREETING, MENU_BUTTONS
 from config import get_settings
+from nlu.actions.vault import vault
 
 EXTRA_CLEARED = {"person_name": ["identity_challenge"]}
 
@@ -43,6 +44,8 @@ def slots_to_clear(form: str, requested: str) -> List[str]:
 
 
 class ActionRepeatLast(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_repeat_last"
 
@@ -61,6 +64,8 @@ class ActionRepeatLast(Action):
 
 
 class ActionGoBack(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_go_back"
 
@@ -98,6 +103,8 @@ class ActionFallback(Action):
     back (UserUtteranceReverted) so the conversation stays where it was, instead of running
     into the same dead end again."""
 
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_fallback"
 
@@ -122,4 +129,20 @@ class ActionFallback(Action):
             services = [button for button in MENU_BUTTONS if button["payload"] != "/help_volunteer"]
             dispatcher.utter_message(text="对不起，我没听明白。请您换个说法，或者点下面的按钮。", buttons=services,
                                      json_message=directive(**{FALLBACK: True}))
+        return []
+
+
+class ActionForgetVisit(Action):
+    """The kiosk ends a visit (goodbye, 首页, the idle timeout): the full numbers kept for this
+    conversation (nlu/actions/vault.py) go now, not when they expire. The kiosk then wipes the
+    conversation itself."""
+
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
+    def name(self) -> str:
+        return "action_forget_visit"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        vault().forget(tracker.sender_id)
         return []

@@ -32,6 +32,8 @@ def _start(errand: errands.Errand) -> List[Dict[str, Any]]:
 
 
 class ActionAnswerDetail(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_answer_detail"
 

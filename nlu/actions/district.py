@@ -9,10 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import understanding
 from common.idnumber import GANZHOU_DISTRICTS
 from common.kiosk_protocol import INPUT, INPUT_CHOICE, directive
 from config import get_settings
-from nlu.actions import parsing
 from nlu.actions.forms import ElderFormValidation
 
 PAGE_SIZE = 5
@@ -35,6 +35,8 @@ def district_buttons(page: int) -> List[Dict[str, str]]:
 
 
 class ActionAskDistrict(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_district"
 
@@ -51,7 +53,11 @@ class DistrictValidation(ElderFormValidation):
 
     def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[str, Any]:
-        name = parsing.district_from_text(str(value or ""))
+        name = understanding.district(str(value or ""))
+        paging = any(entity.get("entity") == "district_page"
+                     for entity in (tracker.latest_message or {}).get("entities", []))
+        if name is None and paging:
+            return {"district": None}  # 更多区县: the next page is shown, nothing was wrong
         if name is None:
             return self.failed("district", dispatcher, tracker,
                                first_time="没听出是哪个区县。请点一下下面的按钮。",

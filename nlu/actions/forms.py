@@ -94,6 +94,8 @@ class ConfirmedForm(ElderFormValidation):
 class ActionAskChangeField(Action):
     """After 不对: one button per answer the active form can change."""
 
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_change_field"
 

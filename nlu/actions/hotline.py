@@ -17,11 +17,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import numbers
+from common import numbers, text, understanding
 from common.errands import HOTLINE_RATE, HOTLINE_REPORT, HOTLINE_TRACK
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
 from common.masking import last_four, mask_phone
-from common.text import bare_sentence
+from common.text import bare_sentence, meaningful
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import grouped
@@ -41,7 +41,7 @@ class PhoneValidation(ElderFormValidation):
         phone = numbers.phone_number(str(value or ""))
         if phone is None:
             return self.failed("phone_number", dispatcher, tracker,
-                               first_time="这个手机号好像不对。请再输一遍，一共11位。",
+                               first_time=text.PHONE_UNCLEAR,
                                explanation="手机号是11位数字，以1开头。没有手机的话，可以找工作人员帮忙。",
                                json_message=directive(**{INPUT: INPUT_PHONE}))
         # The conversation record keeps the masked number; the full one waits in the vault.
@@ -59,21 +59,21 @@ class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedFo
 
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[str, Any]:
-        text = str(value or "").strip()
-        if not parsing.meaningful(text):
+        said = str(value or "").strip()
+        if not meaningful(said):
             return self.failed("problem_description", dispatcher, tracker,
-                               first_time="没听清楚是什么事。请再说一遍。",
-                               explanation="请说说遇到的事，比如“楼道的灯坏了”“小区垃圾没人收”。")
-        category = tracker.get_slot("problem_category") or parsing.problem_category(text)
-        return self.answered("problem_description", text, tracker, problem_category=category)
+                               first_time=text.DESCRIPTION_UNCLEAR,
+                               explanation=text.DESCRIPTION_EXPLAINED)
+        category = tracker.get_slot("problem_category") or parsing.problem_category(said)
+        return self.answered("problem_description", said, tracker, problem_category=category)
 
     def validate_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[str, Any]:
-        text = str(value or "").strip()
-        if not parsing.meaningful(text, 2):
-            return self.failed("place", dispatcher, tracker, first_time="没听清楚地点。请再说一遍。",
-                               explanation="请说一个地方，比如“文明大道18号”“幸福小区3栋”。")
-        return self.answered("place", text, tracker)
+        said = str(value or "").strip()
+        if not meaningful(said, text.PLACE_MINIMUM):
+            return self.failed("place", dispatcher, tracker, first_time=text.PLACE_UNCLEAR,
+                               explanation=text.PLACE_EXPLAINED)
+        return self.answered("place", said, tracker)
 
     def validate_report_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:
@@ -88,6 +88,8 @@ def read_back(tracker: Tracker) -> str:
 
 
 class ActionAskReportConfirmed(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_report_confirmed"
 
@@ -238,7 +240,7 @@ def score_of(value: Any) -> Optional[int]:
     try:
         score = int(float(value))
     except (TypeError, ValueError):
-        return parsing.rating_from_text(str(value or ""))
+        return understanding.rating(str(value or ""))
     return score if 1 <= score <= 5 else None
 
 

@@ -137,6 +137,8 @@ class ValidateIdentityForm(FormValidationAction):
 class ActionAskPersonName(Action):
     """Asks for the name with the four masked choices as big buttons."""
 
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
     def name(self) -> str:
         return "action_ask_person_name"
 

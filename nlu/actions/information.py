@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import understanding
 from common.errands import HALL_INFO, POLICY
 from common.kiosk_protocol import FINISHED, PRINTABLE, RESULT, directive
-from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
@@ -32,7 +32,7 @@ class ActionHallInfo(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         try:
-            halls = portal().halls(parsing.district_from_text(tracker.get_slot("district")))
+            halls = portal().halls(understanding.district(tracker.get_slot("district")))
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
             return []

@@ -29,20 +29,6 @@ def is_masked_name(text: Optional[str]) -> bool:
     return bool(text) and "*" in str(text)
 
 
-# -- districts -------------------------------------------------------------------------
-
-def district_from_text(text: Optional[str]) -> Optional[str]:
-    """'我在于都' / '于都县' / '瑞金' -> the full name of one of Ganzhou's 18 districts."""
-    if not text:
-        return None
-    from common.idnumber import GANZHOU_DISTRICTS
-
-    for full in GANZHOU_DISTRICTS.values():
-        if full in text or full[:-1] in text:
-            return full
-    return None
-
-
 # -- 12345 problems ---------------------------------------------------------------------
 
 CATEGORY_WORDS = {
@@ -62,29 +48,3 @@ def problem_category(description: str) -> str:
               for category, words in CATEGORY_WORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] else "其他"
-
-
-def meaningful(text: Optional[str], minimum: int = 4) -> bool:
-    """Enough words to act on (fillers and punctuation do not count)."""
-    if not text:
-        return False
-    cleaned = _SPACES_AND_PUNCT.sub("", text)
-    for filler in ("那个", "呃", "嗯", "就是", "啊"):
-        cleaned = cleaned.replace(filler, "")
-    return len(cleaned) >= minimum
-
-
-# -- ratings ------------------------------------------------------------------------------
-
-RATING_WORDS = [("很不满意", 1), ("非常不满意", 1), ("不满意", 2), ("一般", 3), ("还行", 3),
-                ("非常满意", 5), ("很满意", 5), ("满意", 4)]
-
-
-def rating_from_text(text: Optional[str]) -> Optional[int]:
-    if not text:
-        return None
-    for word, score in RATING_WORDS:
-        if word in text:
-            return score
-    digits = [int(ch) for ch in text if ch in "12345"]
-    return digits[0] if len(digits) == 1 else None

@@ -8,6 +8,7 @@ from config import get_settings, secret
 from nlu.actions.practice import practising
 from portal.client import PortalClient
 from portal.outbox import Outbox
+from portal.outbox_entries import RetryBudget
 
 
 @lru_cache(maxsize=1)
@@ -30,10 +31,23 @@ def portal() -> PortalClient:
     return _practice() if practising.get() else _real()
 
 
+class PracticeOutbox(Outbox):
+    """A guided lesson's reports are fictional: one that cannot be delivered is dropped, not
+    parked for staff (nobody waits for it)."""
+
+    def _park(self, reference: str, reason: str) -> None:
+        super()._park(reference, reason)
+        self.handled(reference)
+
+
 @lru_cache(maxsize=2)
 def _outbox(practice: bool) -> Outbox:
-    name = "practice-outbox.sqlite3" if practice else "outbox.sqlite3"
-    box = Outbox(get_settings().data_dir / name, _practice() if practice else _real())
+    settings = get_settings()
+    if practice:
+        box: Outbox = PracticeOutbox(settings.data_dir / "practice-outbox.sqlite3", _practice(),
+                                     budget=RetryBudget(attempts=3, seconds=600))
+    else:
+        box = Outbox(settings.data_dir / "outbox.sqlite3", _real())
     box.start()
     return box
 

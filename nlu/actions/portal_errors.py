@@ -9,6 +9,7 @@ INVALID_ANSWER = "系统返回的信息有问题，我不敢乱说。请您点�
 LOCKED = "错误次数太多了，系统暂停了一会儿。请您过几分钟再试，或者点“找人帮忙”。"
 EXPIRED = "刚才的验证过期了。请您重新输入身份证号。"
 NOT_FOUND = "没有查到您的信息。请您点“找人帮忙”。"
+NO_HALL = "这个区县的办事大厅还没有查到。请您换一个区县，或者点“找人帮忙”。"
 REFUSED = "系统没有办成这件事。请您点“找人帮忙”，工作人员会帮您。"
 
 
@@ -21,7 +22,7 @@ def sentence_for(error: PortalError) -> str:
             return EXPIRED
         return REFUSED
     if isinstance(error, PortalNotFound):
-        return NOT_FOUND
+        return NO_HALL if error.code == "hall_not_found" else NOT_FOUND
     if isinstance(error, PortalInvalidAnswer):
         return INVALID_ANSWER
     return UNAVAILABLE

@@ -10,14 +10,18 @@ sender id before its action runs, so it can only reach the practice portal.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 
 from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException
+from rasa_sdk.interfaces import ActionExecutionRejection
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
+from nlu.actions.portal_access import outbox
 from nlu.actions.practice import mark_request
+from nlu.actions.turns import run_action
+from portal.outbox_routes import parked_routes
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,9 @@ def create_action_app(name: str = "elder_actions") -> Sanic:
     executor = ActionExecutor()
     executor.register_package("nlu.actions")
     app = Sanic(name, configure_logging=False)
+    # Staff routes for parked 12345 submissions: in a fresh context, so always the real outbox
+    # (a lesson's request on the same connection may have marked its context as practice).
+    app.blueprint(parked_routes(lambda: contextvars.Context().run(outbox)))
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
@@ -40,18 +47,16 @@ def create_action_app(name: str = "elder_actions") -> Sanic:
         if not isinstance(call, dict):
             return json({"error": "the body must be a JSON object"}, status=400)
         mark_request(str(call.get("sender_id") or ""))
+        name = str(call.get("next_action") or "")
+        if name not in executor.actions:
+            logger.error("no such action: %s", name)
+            return json({"error": "no such action", "action_name": name}, status=404)
+        if call.get("domain") is None and executor.domain is None:
+            return json({"error": "send the domain", "action_name": name}, status=449)
         try:
-            result = await executor.run(call)
+            result = await run_action(executor, call)
         except ActionExecutionRejection as rejection:  # a form declines; Rasa then tries other policies
             return json({"error": rejection.message, "action_name": rejection.action_name}, status=400)
-        except ActionNotFoundException as missing:
-            logger.error("no such action: %s", missing.action_name)
-            return json({"error": "no such action", "action_name": missing.action_name}, status=404)
-        except ActionMissingDomainException as missing:
-            return json({"error": "send the domain", "action_name": missing.action_name}, status=449)
-        except Exception:
-            logger.exception("action %s failed", call.get("next_action"))
-            return json({"error": "internal error"}, status=500)
-        return json(result.model_dump() if result else None)
+        return json(result)
 
     return app

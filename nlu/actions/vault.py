@@ -14,7 +14,7 @@ import time
 from functools import lru_cache
 from typing import Dict, Optional, Protocol, Tuple
 
-from config import get_settings
+from config import get_settings, secret
 
 TTL_SECONDS = 30 * 60
 
@@ -23,6 +23,9 @@ class Vault(Protocol):
     def put(self, conversation: str, kind: str, value: str) -> None: ...
 
     def get(self, conversation: str, kind: str) -> Optional[str]: ...
+
+    def forget(self, conversation: str) -> None:
+        """Everything kept for a conversation, gone (the visit ended)."""
 
 
 class MemoryVault:
@@ -42,13 +45,20 @@ class MemoryVault:
             item = self._items.get((conversation, kind))
         return item[1] if item and item[0] > time.monotonic() else None
 
+    def forget(self, conversation: str) -> None:
+        with self._lock:
+            self._items = {key: item for key, item in self._items.items() if key[0] != conversation}
+
 
 class RedisVault:
-    def __init__(self, url: str, ttl: int = TTL_SECONDS) -> None:
+    """The fleet's vault. Its Redis asks for a password, given here from the environment
+    (dialogue.vault_password_env), so no settings file ever holds it in the URL."""
+
+    def __init__(self, url: str, ttl: int = TTL_SECONDS, password: Optional[str] = None) -> None:
         import redis
 
         self.ttl = ttl
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.client = redis.Redis.from_url(url, socket_timeout=2, password=password)
 
     def put(self, conversation: str, kind: str, value: str) -> None:
         self.client.set(f"vault:{conversation}:{kind}", value, ex=self.ttl)
@@ -57,8 +67,14 @@ class RedisVault:
         value = self.client.get(f"vault:{conversation}:{kind}")
         return value.decode("utf-8") if value else None
 
+    def forget(self, conversation: str) -> None:
+        keys = list(self.client.scan_iter(match=f"vault:{conversation}:*", count=100))
+        if keys:
+            self.client.delete(*keys)
+
 
 @lru_cache(maxsize=1)
 def vault() -> Vault:
-    url = get_settings().dialogue.vault_url
-    return RedisVault(url) if url else MemoryVault()
+    dialogue = get_settings().dialogue
+    return RedisVault(dialogue.vault_url, password=secret(dialogue.vault_password_env)) \
+        if dialogue.vault_url else MemoryVault()

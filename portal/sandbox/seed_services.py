@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Dict, List, Tuple
 
+from common import understanding
 from common.idnumber import GANZHOU_DISTRICTS
 from portal.sandbox.seed import Resident
 
@@ -19,7 +20,7 @@ DEPARTMENTS = {
     "市容环境": "城市管理局", "道路交通": "交通运输局", "供水供电": "供水公司", "住房物业": "住房和城乡建设局",
     "社会保障": "人力资源和社会保障局", "医疗卫生": "卫生健康委员会", "噪音扰民": "生态环境局", "其他": "街道办事处",
 }
-HALL_SERVICES = ["社保业务", "医保业务", "户籍业务", "老年人优待证", "高龄补贴申请"]
+HALL_SERVICES = list(understanding.HALL_SERVICES)  # one list for the kiosk and the sandbox
 MATERIALS = {
     "社保业务": ["身份证", "社保卡"],
     "医保业务": ["身份证", "医保卡（社保卡）"],

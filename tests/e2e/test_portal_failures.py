@@ -14,7 +14,7 @@ import requests
 
 from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
-from kiosk.session import WAITING_TEXT, KioskSession, SessionListener
+from kiosk.session import WAITING_TEXT, KioskSession, SessionEvents
 from kiosk.speech.audio_out import WavFileSink
 from kiosk.speech.tts import Voice
 from nlu.actions.portal_errors import UNAVAILABLE
@@ -37,7 +37,7 @@ class Visit:
         self.session = KioskSession(
             dialogue, self.voice, HelpQueue(folder / "help.sqlite3"), "test-kiosk",
             deliver=lambda call: call(),
-            listener=SessionListener(on_reply=self._on_reply))
+            events=SessionEvents(on_reply=self._on_reply))
 
     def _on_reply(self, reply: Reply) -> None:
         self.replies.append(reply)

@@ -40,7 +40,7 @@ def test_listening_shows_partial_text_and_sends_the_final(ui, tmp_path, output_d
         wav = speak_to_wav("일 이 삼 사", "ko", tmp_path / "ask.wav")
     assert ui.app.state.voice_available
     say(ui, wav, output_dir, "listening.png")
-    heard = ui.app.controller.listener.transcripts[-1].text
+    heard = ui.app.controller.voice.listener.transcripts[-1].text
     assert heard
     ui.wait_until(lambda: ui.app.state.resident_text == heard, what="text sent to the dialogue")
     # A reply comes back and is shown (Korean words are out of scope: the kiosk stays home).

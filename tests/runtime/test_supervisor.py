@@ -75,7 +75,27 @@ def test_ctrl_c_stops_every_child(tmp_path):
         os.kill(pid, 0)
 
 
-def test_no_display_falls_back_to_the_console(stack, tmp_path, output_dir):
+def test_sigterm_while_services_start_stops_every_child(tmp_path):
+    """What systemd sends, while the supervisor still waits for Rasa to answer: it must not
+    wait until Rasa is ready or the health timeout passes."""
+    process = _run_main(write_config(tmp_path), ["run", "--no-kiosk"])
+    pids = {}
+    for line in process.stdout:
+        if "started " in line and "(pid " in line:
+            name = line.split("started ", 1)[1].split(" ", 1)[0]
+            pids[name] = int(line.split("pid ")[1].rstrip(")\n"))
+        if "rasa-server" in pids:
+            break
+    assert "rasa-server" in pids, pids
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)  # bounded: it used to wait minutes
+    assert "services ready" not in output
+    for pid in pids.values():
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_no_display_falls_back_to_the_terminal(stack, tmp_path, output_dir):
     # Use the session's running services; this supervisor starts nothing of its own.
     config = write_config(tmp_path, {
         "dialogue": {"rasa_url": stack.settings.dialogue.base_url},
@@ -85,7 +105,7 @@ def test_no_display_falls_back_to_the_console(stack, tmp_path, output_dir):
         stack.settings.dialogue.auth_token_env: stack.rasa_token,
         stack.settings.portal.api_key_env: stack.portal_key}, stdin=subprocess.PIPE)
     output, _ = process.communicate("1\n360702195003121226\n张桂英\n退出\n", timeout=120)
-    (output_dir / "console-transcript.txt").write_text(output, encoding="utf-8")
+    (output_dir / "terminal-transcript.txt").write_text(output, encoding="utf-8")
     assert "No display" in output
     assert "3607 ********** 1226" in output and "360702195003121226" not in output.split("您说：", 1)[1]
     assert "养老金" in output and "元" in output

@@ -1,0 +1,122 @@
+"""12345: the report form's validation (what it accepts, what it says when it cannot, the
+explanation after repeated failures), submission through the outbox, following and rating."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from nlu.actions.hotline import (
+    ActionShowCase,
+    ActionSubmitHotlineReport,
+    ActionSubmitRating,
+    ValidateHotlineRateForm,
+    ValidateHotlineReportForm,
+    ValidateHotlineTrackForm,
+)
+from nlu.actions.vault import vault
+from portal.sandbox.server import database_path
+from tests.nlu.actions.conftest import SENDER, run, said, slots_of, tracker
+
+pytestmark = pytest.mark.usefixtures("portal_for_actions")
+REPORT = "hotline_report_form"
+
+
+def validate(form_action, form, requested, candidates, domain, slots=None, text="x"):
+    return run(form_action, tracker(slots, text=text, form=form, requested=requested, candidates=candidates), domain)
+
+
+@pytest.mark.parametrize("written", ["13912345678", "139 1234 5678", "139-1234-5678", "+86 139 1234 5678",
+                                     "幺三九幺二三四五六七八", "１３９１２３４５６７８"])
+def test_a_phone_number_however_written_is_kept_masked(domain, written):
+    events, messages = validate(ValidateHotlineReportForm(), REPORT, "phone_number", {"phone_number": written}, domain)
+    assert slots_of(events)["phone_number"] == "139 **** 5678"
+    assert vault().get(SENDER, "phone_number") == "13912345678"  # the full number waits outside the record
+    assert messages == []
+
+
+def test_a_wrong_phone_number_is_explained_the_second_time(domain):
+    events, messages = validate(ValidateHotlineReportForm(), REPORT, "phone_number", {"phone_number": "12345"}, domain)
+    assert slots_of(events)["phone_number"] is None and "11位" in said(messages)
+    counts = slots_of(events)["failed_answers"]
+    events, messages = validate(ValidateHotlineReportForm(), REPORT, "phone_number", {"phone_number": "12345"}, domain,
+                                slots={"failed_answers": counts})
+    assert "以1开头" in said(messages) and messages[0]["buttons"][-1]["payload"] == "/help_volunteer"
+
+
+def test_a_description_needs_words_to_act_on(domain):
+    events, messages = validate(ValidateHotlineReportForm(), REPORT, "problem_description",
+                                {"problem_description": "嗯"}, domain)
+    assert slots_of(events)["problem_description"] is None and "再说一遍" in said(messages)
+    events, _messages = validate(ValidateHotlineReportForm(), REPORT, "problem_description",
+                                 {"problem_description": "楼道的灯坏了"}, domain)
+    assert slots_of(events)["problem_description"] == "楼道的灯坏了"
+    assert slots_of(events)["problem_category"] == "供水供电"
+
+
+def test_a_district_said_short_is_its_full_name(domain):
+    events, _ = validate(ValidateHotlineReportForm(), REPORT, "district", {"district": "我在于都"}, domain)
+    assert slots_of(events)["district"] == "于都县"
+
+
+def test_more_districts_is_paging_not_a_wrong_answer(domain):
+    more = [{"entity": "district_page", "value": 1}]
+    events, messages = run(ValidateHotlineReportForm(), tracker(
+        text='/inform{"district_page": 1}', entities=more, form=REPORT, requested="district",
+        candidates={"district": '/inform{"district_page": 1}', "district_page": 1}), domain)
+    assert messages == [] and "failed_answers" not in slots_of(events)
+
+
+def report_slots(place="文明大道18号"):
+    return {"problem_description": "路灯不亮，晚上看不见路", "problem_category": "供水供电", "place": place,
+            "district": "章贡区", "phone_number": "139 **** 5678", "report_confirmed": True}
+
+
+def test_a_confirmed_report_becomes_one_case(portal_for_actions, domain):
+    vault().put(SENDER, "phone_number", "13912345678")
+    events, messages = run(ActionSubmitHotlineReport(), tracker(report_slots("和谐路99号")), domain)
+    number = messages[0]["custom"]["kiosk"]["result"]["value"].replace(" ", "")
+    assert len(number) == 16 and "12345" in said(messages)
+    assert all(value is None for value in slots_of(events).values())  # the report's details are cleared
+    with sqlite3.connect(database_path(portal_for_actions.settings)) as db:
+        rows = db.execute("SELECT place, contact_phone FROM hotline_cases WHERE case_number=?", (number,)).fetchall()
+    assert rows == [("和谐路99号", "13912345678")]
+
+
+def test_a_report_made_while_the_portal_is_down_gets_a_receipt(domain, faults):
+    faults(down=True)
+    vault().put(SENDER, "phone_number", "13912345678")
+    _events, messages = run(ActionSubmitHotlineReport(), tracker(report_slots("人民路7号")), domain)
+    assert "已经记下了" in said(messages) and messages[0]["custom"]["kiosk"]["result"]["title"] == "登记号"
+
+
+def test_a_forgotten_phone_number_is_asked_again_not_guessed(domain):
+    vault().forget(SENDER)
+    _events, messages = run(ActionSubmitHotlineReport(), tracker(report_slots()), domain)
+    assert "手机号要再输一次" in said(messages)
+
+
+def test_a_case_number_with_spaces_is_read(domain):
+    events, messages = validate(ValidateHotlineTrackForm(), "hotline_track_form", "case_number",
+                                {"case_number": "2026 0926 0000 0001"}, domain)
+    assert slots_of(events)["case_number"] == "2026092600000001" and messages == []
+
+
+def test_an_unknown_case_is_said_and_asked_again(domain):
+    events, messages = run(ActionShowCase(), tracker({"case_number": "9999999999999999"}), domain)
+    assert "没有查到这个编号" in said(messages) and slots_of(events)["case_number"] is None
+
+
+def test_ratings_said_in_words(domain):
+    for words, score in (("很不满意", 1), ("不满意", 2), ("还行", 3), ("满意", 4), ("五星", 5)):
+        events, _ = validate(ValidateHotlineRateForm(), "hotline_rate_form", "rating", {"rating": words}, domain)
+        assert slots_of(events)["rating"] == float(score), words
+
+
+def test_a_rating_for_an_open_case_is_refused_kindly(portal_for_actions, domain):
+    with sqlite3.connect(database_path(portal_for_actions.settings)) as db:
+        open_case = db.execute("SELECT case_number FROM hotline_cases c WHERE (SELECT COUNT(*) FROM case_events e "
+                               "WHERE e.case_number=c.case_number) < 4 LIMIT 1").fetchone()[0]
+    _events, messages = run(ActionSubmitRating(), tracker({"case_number": open_case, "rating": 4.0}), domain)
+    assert "还没有办完" in said(messages)
