@@ -1,64 +1,132 @@
 """The small JSON API kiosks use: raise a help request, report their state and anonymous
-usage, and collect what the console has for them (a claim, a volunteer's words, a lesson)."""
+usage, and collect what the console has for them (a claim, a volunteer's words, a lesson).
+
+Every route takes the kiosk's own key for the kiosk id in its URL (console/kiosk_keys.py).
+Bodies are checked against strict models: a wrong type is a 400 naming the field, never a
+500 from deep inside the store, and nothing unchecked reaches the database.
+"""
 
 from __future__ import annotations
 
-import re
+from typing import Annotated, Any, Dict, List, Optional, Tuple, Type, TypeVar
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sanic import Blueprint, Request, json
+from sanic.exceptions import BadRequest
 from sanic.response import HTTPResponse
 
-from common.masking import redact
-from console.app import kiosk_allowed
+from console.kiosk_keys import KIOSK_ID
 
 api = Blueprint("api", url_prefix="/api/kiosks")
-KIOSK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+Body = TypeVar("Body", bound=BaseModel)
 
 
-def _checked(request: Request, kiosk_id: str):
-    refused = kiosk_allowed(request)
-    if refused:
-        return refused, None
+def _storable(text: str) -> str:
+    """Text SQLite and PostgreSQL can both store: no NUL, no lone UTF-16 surrogates."""
+    if "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text):
+        raise ValueError("text must not contain NUL characters or lone surrogates")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+class _Strict(BaseModel):
+    # Unknown fields are ignored (a newer kiosk may send more); known ones must have their type.
+    model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False)
+
+
+class HelpBody(_Strict):
+    errand: Text = Field("", max_length=80)
+    step: Text = Field("", max_length=80)
+    transcript: List[Text] = Field(default_factory=list, max_length=100)
+
+
+class StatusBody(_Strict):
+    consent: int = Field(0, ge=0, le=1)  # never null: the kiosk says yes (1) or no (0)
+    lesson_id: Optional[Text] = Field(None, max_length=64)
+    lesson_step: Optional[int] = Field(None, ge=0, le=10_000)
+    lesson_steps: Optional[int] = Field(None, ge=0, le=10_000)
+    step_since: Optional[float] = Field(None, ge=0)
+    hints: Optional[int] = Field(None, ge=0, le=1_000_000)
+
+
+class UsageEvent(_Strict):
+    day: Text = Field("", max_length=10)
+    kind: Text = Field("", max_length=30)
+    errand: Text = Field("", max_length=40)
+    step: Text = Field("", max_length=40)
+    turns: int = Field(0, ge=0, le=1_000_000)
+
+
+class UsageBody(_Strict):
+    events: List[UsageEvent] = Field(default_factory=list, max_length=2000)  # kiosk/console_link.py keeps 2000
+
+
+def _problem(status: int, message: str, **more: Any) -> HTTPResponse:
+    return json({"error": message, **more}, status=status)
+
+
+def _checked(request: Request, kiosk_id: str, model: Optional[Type[Body]] = None
+             ) -> Tuple[Optional[HTTPResponse], Optional[Body]]:
+    """(a refusal, None) or (None, the validated body); the kiosk counts as seen."""
     if not KIOSK_ID.match(kiosk_id):
-        return json({"error": "bad kiosk id"}, status=400), None
-    content = request.json if isinstance(request.json, dict) else {}
+        return _problem(400, "a kiosk id has 1 to 64 letters, digits, '.', '_' or '-'"), None
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme != "Bearer" or not request.app.ctx.kiosk_keys.allows(kiosk_id, key.strip()):
+        return _problem(401, f"no valid key for kiosk {kiosk_id}: the centre runs `main.py add-kiosk {kiosk_id}`"), None
+    body = None
+    if model is not None:
+        try:
+            content = request.json
+        except BadRequest:
+            return _problem(400, "the body is not JSON"), None
+        if content is None:
+            content = {}
+        if not isinstance(content, dict):
+            return _problem(400, "the body must be a JSON object"), None
+        try:
+            body = model.model_validate(content)
+        except ValidationError as error:
+            return _problem(400, "the body does not fit", problems=_problems(error)), None
     request.app.ctx.store.seen(kiosk_id)
-    return None, content
+    return None, body
+
+
+def _problems(error: ValidationError) -> List[str]:
+    return [f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)][:10]
 
 
 @api.post("/<kiosk_id>/help")
 async def raise_help(request: Request, kiosk_id: str) -> HTTPResponse:
-    refused, content = _checked(request, kiosk_id)
-    if refused:
+    refused, body = _checked(request, kiosk_id, HelpBody)
+    if refused or body is None:
         return refused
-    # Kiosks send masked lines already; masking again costs nothing and guards against a bug.
-    lines = [redact(str(line))[:200] for line in (content.get("transcript") or [])][-6:]
-    request_id = request.app.ctx.store.raise_help(kiosk_id, str(content.get("errand", "")),
-                                                  str(content.get("step", "")), lines)
+    request_id = request.app.ctx.help_desk.raise_help(kiosk_id, body.errand, body.step, body.transcript)
     return json({"id": request_id}, status=201)
 
 
 @api.get("/<kiosk_id>/events")
 async def events(request: Request, kiosk_id: str) -> HTTPResponse:
-    refused, _content = _checked(request, kiosk_id)
+    refused, _body = _checked(request, kiosk_id)
     return refused or json({"events": request.app.ctx.store.take_events(kiosk_id)})
 
 
 @api.post("/<kiosk_id>/status")
 async def status(request: Request, kiosk_id: str) -> HTTPResponse:
-    refused, content = _checked(request, kiosk_id)
-    if refused:
+    refused, body = _checked(request, kiosk_id, StatusBody)
+    if refused or body is None:
         return refused
-    fields = {key: content[key] for key in ("consent", "lesson_id", "lesson_step", "lesson_steps", "step_since",
-                                             "hints") if key in content}
+    fields: Dict[str, Any] = body.model_dump(exclude_unset=True)
     request.app.ctx.store.seen(kiosk_id, **fields)
     return json({"ok": True})
 
 
 @api.post("/<kiosk_id>/usage")
 async def usage(request: Request, kiosk_id: str) -> HTTPResponse:
-    refused, content = _checked(request, kiosk_id)
-    if refused:
+    refused, body = _checked(request, kiosk_id, UsageBody)
+    if refused or body is None:
         return refused
-    events = [event for event in (content.get("events") or []) if isinstance(event, dict)][:500]
-    return json({"stored": request.app.ctx.store.record_usage(kiosk_id, events)})
+    stored = request.app.ctx.store.record_usage(kiosk_id, [event.model_dump() for event in body.events])
+    return json({"stored": stored})

@@ -1,13 +1,17 @@
-"""Bar and line charts for the usage page, as inline SVG with large Chinese labels."""
+"""Bar and line charts for the usage page, as SVG images with large Chinese labels."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 from common.errands import errand_name
+
+_DRAWING = ThreadPoolExecutor(1, thread_name_prefix="charts")
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +35,7 @@ def _svg(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     _pyplot().close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return buffer.getvalue()
 
 
 def errands_bar(by_errand: Dict[str, Dict[str, int]]) -> str:
@@ -62,7 +65,22 @@ def sessions_line(table: List[Dict[str, Any]]) -> str:
     return _svg(figure)
 
 
-def for_summary(figures: Dict[str, Any]) -> List[str]:
-    if not figures["table"]:
-        return []
-    return [errands_bar(figures["by_errand"]), sessions_line(figures["table"])]
+CHARTS = {"errands.svg": ("各项业务：开始和办完的次数", lambda figures: errands_bar(figures["by_errand"])),
+          "sessions.svg": ("每天的使用人次", lambda figures: sessions_line(figures["table"]))}
+
+
+def available(figures: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """(address, description) of each chart there is data for."""
+    return [(f"/charts/{name}", title) for name, (title, _draw) in CHARTS.items()] if figures["table"] else []
+
+
+def _draw(name: str, figures: Dict[str, Any]) -> Optional[str]:
+    if name not in CHARTS or not figures["table"]:
+        return None
+    return CHARTS[name][1](figures)
+
+
+async def chart(name: str, figures: Dict[str, Any]) -> Optional[str]:
+    """One chart as an SVG document, or None (no such chart, or no data yet). Drawn on one
+    thread of its own: pyplot is not thread-safe, and a drawing must not hold up other pages."""
+    return await asyncio.get_running_loop().run_in_executor(_DRAWING, _draw, name, figures)

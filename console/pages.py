@@ -1,22 +1,21 @@
-"""Pages for volunteers and staff: log in, help requests (live), a request's detail and
-typing into the kiosk with consent, lessons and the class view, usage figures."""
+"""Pages for volunteers and staff: log in and out, lessons and the class view, usage figures.
+Help requests are in console/help_pages.py, parked submissions in console/parked_pages.py."""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import json
 import time
 
 from sanic import Blueprint, Request, text
 from sanic.response import HTTPResponse, redirect
 
 from console import charts
-from console.app import COOKIE, help_view, render, require
-from console.usage import csv_export, summary
+from console.app import COOKIE, form_value, render, require
+from console.throttle import wait_words
+from console.usage import csv_export, help_summary, summary
 
 pages = Blueprint("pages")
 STUCK_SECONDS = 60
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # matplotlib styles inline; an image runs no script
 
 
 @pages.get("/login")
@@ -26,11 +25,15 @@ async def login_form(request: Request) -> HTTPResponse:
 
 @pages.post("/login")
 async def log_in(request: Request) -> HTTPResponse:
-    session = request.app.ctx.accounts.log_in(request.form.get("username", ""), request.form.get("password", ""))
-    if session is None:
+    outcome = await request.app.ctx.accounts.log_in(form_value(request, "username"), form_value(request, "password"),
+                                                    request.ip or "")
+    if outcome.session is None:
+        if outcome.wait_seconds > 0:
+            error = f"密码错的次数太多了。为了安全，请等 {wait_words(outcome.wait_seconds)}再试。"
+            return render(request, "login.html", status=429, error=error)
         return render(request, "login.html", status=401, error="用户名或密码不对。")
     response = redirect("/help")
-    response.add_cookie(COOKIE, session.token, path="/", httponly=True, samesite="Strict",
+    response.add_cookie(COOKIE, outcome.session.token, path="/", httponly=True, samesite="Strict",
                         secure=request.scheme == "https")
     return response
 
@@ -40,102 +43,14 @@ async def log_out(request: Request) -> HTTPResponse:
     if request.ctx.session:
         request.app.ctx.accounts.log_out(request.ctx.session.token)
     response = redirect("/login")
-    response.delete_cookie(COOKIE, path="/")
+    response.add_cookie(COOKIE, "", path="/", max_age=0, httponly=True, samesite="Strict",
+                        secure=request.scheme == "https")
     return response
 
 
 @pages.get("/")
 async def root(request: Request) -> HTTPResponse:
     return redirect("/help")
-
-
-def _help_list(request: Request):
-    now = time.time()
-    return [help_view(row, now) for row in request.app.ctx.store.help_requests()]
-
-
-@pages.get("/help")
-async def help_page(request: Request) -> HTTPResponse:
-    return require(request) or render(request, "help.html", requests=_help_list(request))
-
-
-@pages.get("/help/list")
-async def help_fragment(request: Request) -> HTTPResponse:
-    return require(request) or render(request, "help_list.html", requests=_help_list(request))
-
-
-@pages.get("/help/stream")
-async def help_stream(request: Request) -> HTTPResponse:
-    """Server-sent events: a 'changed' event whenever the list of requests changes."""
-    refused = require(request)
-    if refused:
-        return refused
-    response = await request.respond(content_type="text/event-stream", headers={"Cache-Control": "no-store"})
-    last = ""
-    for _ in range(3600):  # an hour, then the browser reconnects by itself
-        rows = request.app.ctx.store.help_requests()
-        version = hashlib.sha256(json.dumps([(r["id"], r["status"]) for r in rows]).encode()).hexdigest()
-        if version != last:
-            last = version
-            await response.send(f"event: changed\ndata: {version}\n\n")
-        await asyncio.sleep(1)
-    await response.eof()
-    return response
-
-
-@pages.post("/help/<request_id:int>/claim")
-async def claim(request: Request, request_id: int) -> HTTPResponse:
-    refused = require(request)
-    if refused:
-        return refused
-    request.app.ctx.store.claim(request_id, request.ctx.session.username)
-    return redirect(f"/help/{request_id}")
-
-
-@pages.post("/help/<request_id:int>/done")
-async def done(request: Request, request_id: int) -> HTTPResponse:
-    refused = require(request)
-    if refused:
-        return refused
-    request.app.ctx.store.finish(request_id)
-    return redirect("/help")
-
-
-@pages.get("/help/<request_id:int>")
-async def detail(request: Request, request_id: int) -> HTTPResponse:
-    refused = require(request)
-    if refused:
-        return refused
-    row = request.app.ctx.store.help_request(request_id)
-    if row is None:
-        return text("没有这个求助。", status=404)
-    kiosk = request.app.ctx.store.kiosk(row["kiosk_id"]) or {}
-    return render(request, "help_detail.html", help=help_view(row, time.time()), consent=bool(kiosk.get("consent")))
-
-
-@pages.post("/help/<request_id:int>/ask-consent")
-async def ask_consent(request: Request, request_id: int) -> HTTPResponse:
-    refused = require(request)
-    if refused:
-        return refused
-    row = request.app.ctx.store.help_request(request_id)
-    if row:
-        request.app.ctx.store.send_to_kiosk(row["kiosk_id"], {"type": "ask_consent"})
-    return redirect(f"/help/{request_id}")
-
-
-@pages.post("/help/<request_id:int>/type")
-async def type_into_kiosk(request: Request, request_id: int) -> HTTPResponse:
-    """Only with the resident's consent, which the kiosk reports and which ends with the visit."""
-    refused = require(request)
-    if refused:
-        return refused
-    store = request.app.ctx.store
-    row = store.help_request(request_id)
-    words = (request.form.get("text") or "").strip()[:200]
-    if row and words and (store.kiosk(row["kiosk_id"]) or {}).get("consent"):
-        store.send_to_kiosk(row["kiosk_id"], {"type": "volunteer_text", "text": words})
-    return redirect(f"/help/{request_id}")
 
 
 @pages.get("/class")
@@ -159,7 +74,7 @@ async def start_lesson(request: Request) -> HTTPResponse:
     refused = require(request, "staff")
     if refused:
         return refused
-    lesson_id, kiosk_id = request.form.get("lesson_id", ""), request.form.get("kiosk_id", "")
+    lesson_id, kiosk_id = form_value(request, "lesson_id"), form_value(request, "kiosk_id")
     if lesson_id in request.app.ctx.lessons and request.app.ctx.store.kiosk(kiosk_id):
         request.app.ctx.store.send_to_kiosk(kiosk_id, {"type": "start_lesson", "lesson_id": lesson_id})
     return redirect("/class")
@@ -171,7 +86,20 @@ async def usage(request: Request) -> HTTPResponse:
     if refused:
         return refused
     figures = summary(request.app.ctx.store.usage_rows())
-    return render(request, "usage.html", figures=figures, charts=charts.for_summary(figures))
+    return render(request, "usage.html", figures=figures, charts=charts.available(figures),
+                  help=help_summary(request.app.ctx.store.help_tallies()))
+
+
+@pages.get("/charts/<name:str>")
+async def usage_chart(request: Request, name: str) -> HTTPResponse:
+    """Charts are images of their own: inline SVG would need inline styles on the page."""
+    refused = require(request, "staff")
+    if refused:
+        return refused
+    svg = await charts.chart(name, summary(request.app.ctx.store.usage_rows()))
+    if svg is None:
+        return text("没有数据。", status=404)
+    return text(svg, content_type="image/svg+xml", headers={"Content-Security-Policy": SVG_CSP})
 
 
 @pages.get("/usage.csv")

@@ -46,3 +46,20 @@ def csv_export(figures: Dict[str, Any]) -> str:
     writer.writeheader()
     writer.writerows(figures["table"])
     return out.getvalue()
+
+
+def help_summary(tallies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Per day: help requests done and expired (their words are gone; only these counts stay),
+    and how long residents waited, on average, until a volunteer claimed their request."""
+    per_day: Dict[str, Counter] = defaultdict(Counter)
+    waited: Dict[str, float] = defaultdict(float)
+    for row in tallies:
+        per_day[row["day"]][row["outcome"]] += int(row["requests"])
+        per_day[row["day"]]["claimed"] += int(row["claimed"])
+        waited[row["day"]] += float(row["wait_seconds"])
+    table = []
+    for day, counts in sorted(per_day.items()):
+        claimed = counts["claimed"]
+        table.append({"day": day, "done": counts["done"], "expired": counts["expired"],
+                      "average_wait_minutes": round(waited[day] / claimed / 60, 1) if claimed else 0})
+    return table

@@ -1,5 +1,6 @@
 """Help requests in a real browser: one raised on a kiosk appears on the page without a
-reload, a volunteer claims it, and the claim reaches the kiosk. Logins, CSRF, masking."""
+reload (under the strict Content-Security-Policy), a volunteer claims it, and the claim
+reaches the kiosk. Logins, CSRF, masking, consent."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from kiosk.console_link import ConsoleLink
 from kiosk.help_queue import HelpQueue
-from tests.console.conftest import log_in
+from tests.console.conftest import csp_violations, kiosk_key, log_in, logged_in
 
 
 def kiosk_link(stack, tmp_path, kiosk_id, events):
+    """A kiosk's real link to the session's console, with a key of its own."""
     queue = HelpQueue(tmp_path / f"{kiosk_id}.sqlite3")
-    key = stack.env[stack.settings.console.kiosk_key_env]
-    link = ConsoleLink(f"http://127.0.0.1:{stack.settings.console.port}", key, kiosk_id, queue,
-                       on_event=events.append)
+    link = ConsoleLink(f"http://127.0.0.1:{stack.settings.console.port}", kiosk_key(stack, kiosk_id), kiosk_id,
+                       queue, on_event=events.append)
     return queue, link
 
 
@@ -51,6 +52,7 @@ def test_help_request_appears_live_and_the_claim_reaches_the_kiosk(stack, consol
     link.exchange_once()
     assert {"type": "claimed", "request_id": request_id} in events
     assert queue.open_requests() == []  # sent, and the local copy of its lines is gone
+    assert csp_violations(browser) == []  # the policy is strict and the page still needed nothing it forbids
 
 
 def test_forms_need_the_session_csrf_token(stack, console_url):
@@ -82,10 +84,9 @@ def test_typing_for_a_resident_needs_their_consent(stack, console_url, tmp_path)
     queue, link = kiosk_link(stack, tmp_path, "kiosk-b2", events)
     queue.raise_request("kiosk-b2", "free_speech", "hotline_report", [])
     link.exchange_once()
-    staff = requests.Session()
-    page = staff.post(f"{console_url}/login", data={"username": "xiaoli", "password": "correct-horse-7"})
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    staff, csrf = logged_in(console_url, "xiaoli")
     request_id = max(int(x) for x in re.findall(r'data-id="(\d+)"', staff.get(f"{console_url}/help").text))
+    staff.post(f"{console_url}/help/{request_id}/claim", data={"csrf": csrf})
     staff.post(f"{console_url}/help/{request_id}/type", data={"csrf": csrf, "text": "路灯坏了"})
     link.exchange_once()
     assert not [e for e in events if e["type"] == "volunteer_text"]  # no consent: nothing sent
@@ -97,3 +98,21 @@ def test_typing_for_a_resident_needs_their_consent(stack, console_url, tmp_path)
     staff.post(f"{console_url}/help/{request_id}/type", data={"csrf": csrf, "text": "路灯坏了"})
     link.exchange_once()
     assert {"type": "volunteer_text", "text": "路灯坏了"} in events
+
+
+def test_numbers_in_any_form_are_masked_before_they_are_stored(stack, console_url):
+    """A kiosk with a masking bug sends full numbers in every form residents and recognisers
+    write them: the console masks them again, on the page and in its database file."""
+    written = ["138 0797 1234", "138-0797-1234", "+8613807971234", "\uff11\uff13\uff18\uff10\uff17\uff19\uff17"
+               "\uff11\uff12\uff13\uff14", "360702500312122", "3607 0219 5003 1212 26"]
+    key = kiosk_key(stack, "kiosk-mask1")
+    answer = requests.post(f"{console_url}/api/kiosks/kiosk-mask1/help", headers={"Authorization": f"Bearer {key}"},
+                           json={"errand": "hotline_report", "step": "电话13807971234",
+                                 "transcript": [f"居民：{number}" for number in written]}, timeout=10)
+    assert answer.status_code == 201
+    http, _csrf = logged_in(console_url, "xiaoli")
+    page = http.get(f"{console_url}/help/{answer.json()['id']}").text
+    stored = b"".join(p.read_bytes() for p in stack.settings.data_dir.glob("centre-console.sqlite3*"))
+    for full in [*written, "13807971234", "360702195003121226"]:
+        assert full not in page and full.encode() not in stored, full
+    assert page.count("138 **** 1234") >= 5 and "3607 ******* 2122" in page
