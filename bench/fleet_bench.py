@@ -1,6 +1,7 @@
-"""`make bench-fleet`: whole errands per second and per-turn latency through nginx against
-1, 2 and 4 Rasa instances (PostgreSQL tracker store, Redis locks), then the same run with
-one instance killed part-way. Writes the "City fleet under load" section of
+"""`make bench-fleet`: whole errands per second and per-turn latency through nginx (TLS) and
+the conversation gates against 1, 2 and 4 Rasa instances (PostgreSQL tracker store, Redis
+locks), then the same run with one instance killed part-way. Every simulated kiosk has a
+key of its own, as in a city. Writes the "City fleet under load" section of
 docs/benchmarks.md. Loopback only; each run is bounded in kiosks and seconds.
 """
 
@@ -22,10 +23,11 @@ sys.path.insert(0, str(REPO))
 
 import yaml  # noqa: E402
 
-from bench.fleet_load import drive  # noqa: E402
+from bench.fleet_load import drive, load_kiosk_ids  # noqa: E402
 from bench.report import machine, replace_section  # noqa: E402
 from portal.sandbox.server import database_path  # noqa: E402
 from runtime.fleet import start_fleet  # noqa: E402
+from runtime.kiosk_keys import issue_key  # noqa: E402
 from tests.stack import free_port, free_ports_in_a_row  # noqa: E402
 
 INSTANCES = [int(n) for n in os.environ.get("BENCH_INSTANCES", "1,2,4").split(",")]
@@ -40,10 +42,11 @@ def fleet_override(folder: Path, instances: int) -> Path:
         "portal": {"sandbox_port": free_port()},
         "console": {"port": free_port()},
         "supervisor": {"health_timeout_seconds": 600},
-        "fleet": {"rasa_instances": instances, "action_instances": 2, "balancer_port": free_port(),
-                  "action_balancer_port": free_port(), "rasa_base_port": free_ports_in_a_row(instances),
-                  "action_base_port": free_ports_in_a_row(2), "postgres_port": free_port(),
-                  "redis_port": free_port()},
+        "fleet": {"rasa_instances": instances, "action_instances": 2, "gate_instances": 2,
+                  "balancer_port": free_port(), "action_balancer_port": free_port(),
+                  "rasa_balancer_port": free_port(), "rasa_base_port": free_ports_in_a_row(instances),
+                  "action_base_port": free_ports_in_a_row(2), "gate_base_port": free_ports_in_a_row(2),
+                  "postgres_port": free_port(), "redis_port": free_port()},
     }
     path = folder / "settings.yaml"
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,10 +61,11 @@ def run(instances: int, kill_one: bool = False) -> List[str]:
     supervisor = start_fleet(str(fleet_override(folder, instances)))
     ready = time.monotonic() - began
     settings = supervisor.settings
-    url = f"http://127.0.0.1:{settings.fleet.balancer_port}"
-    token = supervisor.env[settings.dialogue.auth_token_env]
+    url, ca = settings.dialogue.base_url, str(settings.path(settings.dialogue.ca_certificate))
+    keys = {kiosk_id: issue_key(settings, kiosk_id) for kiosk_id in load_kiosk_ids(KIOSKS)}
     try:
-        asyncio.run(drive(url, token, kiosks=2, seconds=10, max_errands=6))  # warm up each instance
+        warm = dict(list(keys.items())[:2])
+        asyncio.run(drive(url, warm, seconds=10, max_errands=6, ca_certificate=ca))  # warm up each instance
         during = None
         if kill_one:
             victim = supervisor.children["rasa-1"].process
@@ -69,8 +73,8 @@ def run(instances: int, kill_one: bool = False) -> List[str]:
             def during() -> None:
                 os.killpg(victim.pid, signal.SIGKILL)
 
-        result = asyncio.run(drive(url, token, kiosks=KIOSKS, seconds=SECONDS, max_errands=100000,
-                                   during=during, during_after=SECONDS / 3))
+        result = asyncio.run(drive(url, keys, seconds=SECONDS, max_errands=100000,
+                                   during=during, during_after=SECONDS / 3, ca_certificate=ca))
         with sqlite3.connect(database_path(settings)) as sandbox:
             stored = {row[0] for row in sandbox.execute("SELECT case_number FROM hotline_cases")}
         lost = len([number for number in result.case_numbers if number not in stored])
@@ -94,8 +98,10 @@ def main() -> int:
     body = (f"{date.today().isoformat()} on {machine()}.\n\n"
             f"`make bench-fleet`: {KIOSKS} simulated kiosks for {SECONDS:.0f} s per row, each running whole "
             "errands back to back (70 % pension query with identity check, 30 % 12345 report to "
-            "confirmation), every reply checked. nginx in front, PostgreSQL tracker store (masked, expiring), "
-            "Redis locks, two action servers, the portal sandbox; all on this one machine.\n\n" + table +
+            "confirmation), every reply checked. Each kiosk has its own key and speaks HTTPS to nginx, which "
+            "passes its turns to two conversation gates (key and conversation checked) and on to Rasa; "
+            "PostgreSQL tracker store (masked, expiring, password), Redis locks (password), two action "
+            "servers, the portal sandbox; all on this one machine.\n\n" + table +
             "\nA Rasa instance works one turn at a time on about one core (one TensorFlow thread each, "
             "`fleet.rasa_threads`): on this two-core machine two instances double the errands per second "
             "and four add little more, because the cores are then full. A city sizes by the figure per "

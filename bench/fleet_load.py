@@ -4,6 +4,8 @@ Each kiosk runs errands back to back, the way a resident does them on the kiosk:
 tile, the identity number from the keypad, a tap on their masked name, or a 12345 report
 from description to confirmation. Every reply is checked (the amount is the database's,
 a report gets a case number), so a wrong or lost answer counts as an error, not a success.
+Each simulated kiosk is a real fleet kiosk: its own key in a header, HTTPS checked against
+the fleet's certificate, and its conversation forgotten through the conversation gate.
 Loopback only; bounded by a number of kiosks and a duration.
 """
 
@@ -12,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import ssl
 import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional
+from typing import Callable, List, Mapping, Optional
 
 import aiohttp
 
@@ -57,19 +60,24 @@ class LoadResult:
                 "mean_ms": statistics.fmean(self.turn_seconds) * 1000 if self.turn_seconds else float("nan")}
 
 
+def load_kiosk_ids(count: int) -> List[str]:
+    """The simulated kiosks' ids (each needs a key: runtime/kiosk_keys.py issue_key)."""
+    return [f"load-{index:03d}" for index in range(count)]
+
+
 class SimulatedKiosk:
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str, kiosk_id: str,
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, key: str, kiosk_id: str,
                  result: LoadResult) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
-        self.token = token
+        self.headers = {"Authorization": f"Bearer {key}"}
         self.kiosk_id = kiosk_id
         self.result = result
         self.sender = ""
 
     async def send(self, message: str) -> Reply:
         began = time.monotonic()
-        async with self.http.post(f"{self.base_url}/webhooks/rest/webhook",
+        async with self.http.post(f"{self.base_url}/webhooks/rest/webhook", headers=self.headers,
                                   json={"sender": self.sender, "message": message}) as response:
             if response.status != 200:
                 raise ErrandFailed(f"HTTP {response.status} for {message[:20]!r}")
@@ -78,9 +86,9 @@ class SimulatedKiosk:
         return reply
 
     async def end(self) -> None:
-        async with self.http.put(f"{self.base_url}/conversations/{self.sender}/tracker/events",
-                                 params={"token": self.token}, json=[]) as response:
-            if response.status != 200:
+        async with self.http.delete(f"{self.base_url}/gate/conversations/{self.sender}",
+                                    headers=self.headers) as response:
+            if response.status != 204:
                 raise ErrandFailed(f"wipe answered HTTP {response.status}")
 
     async def pension(self) -> None:
@@ -129,19 +137,21 @@ def expect(condition: bool, what: str, reply: Reply) -> None:
         raise ErrandFailed(f"{what}: {json.dumps(reply.text, ensure_ascii=False)[:120]}")
 
 
-async def drive(base_url: str, token: str, kiosks: int, seconds: float, max_errands: int = 1000,
+async def drive(base_url: str, kiosk_keys: Mapping[str, str], seconds: float, max_errands: int = 1000,
                 hotline_share: float = 0.3, during: Optional[Callable[[], None]] = None,
-                during_after: float = 0.0, seed: int = 7) -> LoadResult:
-    """Run `kiosks` simulated kiosks for up to `seconds` (and `max_errands` in all); call
-    `during()` once, `during_after` seconds in (the fault test kills an instance there)."""
+                during_after: float = 0.0, seed: int = 7, ca_certificate: Optional[str] = None) -> LoadResult:
+    """Run one simulated kiosk per entry of `kiosk_keys` (kiosk id -> its key) for up to
+    `seconds` (and `max_errands` in all); call `during()` once, `during_after` seconds in (the
+    fault test kills an instance there). HTTPS is checked against `ca_certificate`."""
     random.seed(seed)
     result = LoadResult()
     timeout = aiohttp.ClientTimeout(total=120)
     began = time.monotonic()
     deadline = began + seconds
-    async with aiohttp.ClientSession(timeout=timeout) as http:
-        tasks = [SimulatedKiosk(http, base_url, token, f"load-{index:03d}", result).run(
-                 deadline, max_errands, hotline_share) for index in range(kiosks)]
+    tls = ssl.create_default_context(cafile=ca_certificate)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(ssl=tls)) as http:
+        tasks = [SimulatedKiosk(http, base_url, key, kiosk_id, result).run(deadline, max_errands, hotline_share)
+                 for kiosk_id, key in kiosk_keys.items()]
         if during is not None:
             async def fault() -> None:
                 await asyncio.sleep(during_after)

@@ -1,7 +1,8 @@
-"""The city set-up for real: conversations through nginx to two Rasa instances sharing a
-PostgreSQL tracker store and Redis locks; privacy in what reaches the database; expiry; and
-one instance killed in the middle of a run of whole errands. Two action servers share
-nothing but Redis: a turn may land on either."""
+"""The city set-up for real: conversations through nginx (TLS) and the conversation gates to
+two Rasa instances sharing a PostgreSQL tracker store and Redis locks; privacy in what
+reaches the database; expiry; and one instance killed in the middle of a run of whole
+errands. Two action servers share nothing but Redis: a turn may land on either. Every kiosk
+here uses a key of its own, as a city's kiosks do."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import time
 
 import pytest
 
-from bench.fleet_load import DEMO_ID, PENSION_TEXT, drive
+from bench.fleet_load import DEMO_ID, PENSION_TEXT, drive, load_kiosk_ids
 from kiosk.dialogue_client import DialogueClient
 from portal.sandbox.server import database_path
 
@@ -24,7 +25,7 @@ PHONE = "13912345678"
 
 
 def client(fleet, kiosk_id: str) -> DialogueClient:
-    return DialogueClient(fleet.url, kiosk_id, 90, fleet.token)
+    return fleet.kiosk(kiosk_id)
 
 
 def stored_text(fleet) -> str:
@@ -117,20 +118,23 @@ def test_ending_a_session_deletes_its_conversation(fleet):
 def test_old_conversations_expire(fleet):
     """A conversation nobody touched for longer than the expiry is deleted by the next save
     on any instance; a recent one stays. The old conversation is written with old timestamps
-    through Rasa's own API (PUT replaces a conversation's events), so the real store writes
-    (and masks) it."""
+    through Rasa's own API (PUT replaces a conversation's events) on the central machine's side,
+    so the real store writes (and masks) it. Old, but not yet expired when written (a save may
+    expire at once what is due): it falls due a few seconds later."""
     import requests
 
-    now = time.time()
-    old = [{"event": "action", "name": "action_listen", "timestamp": now - 3 * 3600},
-           {"event": "user", "text": f"我的电话是{PHONE}", "timestamp": now - 3 * 3600,
+    due_in = 8.0
+    then = time.time() - fleet.settings.fleet.conversation_expiry_minutes * 60 + due_in
+    old = [{"event": "action", "name": "action_listen", "timestamp": then},
+           {"event": "user", "text": f"我的电话是{PHONE}", "timestamp": then,
             "parse_data": {"intent": {"name": "inform", "confidence": 1.0}, "entities": []}}]
-    response = requests.put(f"{fleet.url}/conversations/kiosk-old-visit/tracker/events", json=old,
+    response = requests.put(f"{fleet.central_url}/conversations/kiosk-old-visit/tracker/events", json=old,
                              params={"token": fleet.token}, timeout=30)
     assert response.status_code == 200, response.text
     assert events_of(fleet, "kiosk-old-visit") >= 2  # masked, but kept until it expires
     assert PHONE not in stored_text(fleet)
     recent = client(fleet, "kiosk-recent")
+    time.sleep(due_in)
     deadline = time.monotonic() + 30
     while events_of(fleet, "kiosk-old-visit") and time.monotonic() < deadline:
         time.sleep(1.1)  # fleet.expiry_check_seconds is 1 here
@@ -140,12 +144,25 @@ def test_old_conversations_expire(fleet):
     recent.end_session()
 
 
+def console_key(fleet, kiosk_id: str) -> str:
+    """A console key for one kiosk, issued as a centre does (`python main.py add-kiosk`)."""
+    import subprocess
+
+    from config.settings import REPO_ROOT
+    from runtime.supervisor import main_py
+
+    done = subprocess.run(main_py("add-kiosk", kiosk_id), cwd=REPO_ROOT, env=fleet.env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    prefix = f"{fleet.settings.console.kiosk_key_env}="
+    return next(line[len(prefix):] for line in done.stdout.splitlines() if line.startswith(prefix))
+
+
 def test_console_data_lives_in_postgresql(fleet):
     import requests
 
     console = fleet.settings.console
     response = requests.post(f"http://127.0.0.1:{console.port}/api/kiosks/kiosk-fleet-7/help",
-                             headers={"Authorization": f"Bearer {fleet.env[console.kiosk_key_env]}"},
+                             headers={"Authorization": f"Bearer {console_key(fleet, 'kiosk-fleet-7')}"},
                              json={"errand": "养老金", "step": "id_number",
                                    "transcript": [f"居民：{DEMO_ID}"]}, timeout=10)
     assert response.status_code == 201
@@ -163,8 +180,9 @@ def test_killing_a_rasa_instance_mid_run_loses_nothing(fleet):
         killed_at.append(time.monotonic())
         os.killpg(victim.pid, signal.SIGKILL)
 
-    result = asyncio.run(drive(fleet.url, fleet.token, kiosks=4, seconds=75, max_errands=60,
-                               hotline_share=0.4, during=kill, during_after=8))
+    keys = {kiosk_id: fleet.key(kiosk_id) for kiosk_id in load_kiosk_ids(4)}
+    result = asyncio.run(drive(fleet.url, keys, seconds=75, max_errands=60, hotline_share=0.4,
+                               during=kill, during_after=8, ca_certificate=fleet.ca_certificate))
     assert killed_at and victim.poll() is not None
     assert result.errors == []
     # A turn in flight on the killed instance is replayed on the survivor; a spent one-time name
