@@ -1,8 +1,12 @@
 """Simulated kiosks driving whole errands against a dialogue service (a fleet's balancer).
 
 Each kiosk runs errands back to back, the way a resident does them on the kiosk: a tapped
-tile, the identity number from the keypad, a tap on their masked name, or a 12345 report
-from description to confirmation. Every reply is checked (the amount is the database's,
+tile and the resident's ID card on the reader, or a 12345 report from description to
+confirmation. The card goes where a kiosk's reader sends it, to the action servers'
+`/identity/card` with the card key (kiosk/card_check.py); the fleet's kiosks' side (nginx,
+TLS) serves the conversation gate only, so the simulated kiosks post it on the central side
+(`card_route`). Cards, unlike SMS codes, have no limits but wrong cards: the load is not
+capped by portal/sandbox/limits.py. Every reply is checked (the amount is the database's,
 a report gets a case number), so a wrong or lost answer counts as an error, not a success.
 Each simulated kiosk is a real fleet kiosk: its own key in a header, HTTPS checked against
 the fleet's certificate, and its conversation forgotten through the conversation gate.
@@ -23,11 +27,40 @@ from typing import Callable, List, Mapping, Optional
 
 import aiohttp
 
+from common.kiosk_protocol import CARD_PLACED
+from config import Settings
 from kiosk.dialogue_client import Reply, parse_reply
+from portal.sandbox.cards import demo_card
 
 DEMO_ID = "360702195003121226"
 DEMO_MASKED_NAME = "张*英"
 PENSION_TEXT = "3,215.60"
+
+
+@dataclass(frozen=True)
+class CardRoute:
+    """Where a kiosk's card reader posts the card it read, and the key it needs."""
+
+    base_url: str  # the action server (kiosk/card_check.py adds /identity/card)
+    key: str
+
+    @property
+    def url(self) -> str:
+        return self.base_url.rstrip("/") + "/identity/card"
+
+
+def card_route(settings: Settings, env: Mapping[str, str]) -> CardRoute:
+    """The fleet's action servers behind the central balancer (loopback), with the card key
+    the supervisor gave them (`env`: the fleet's environment)."""
+    return CardRoute(f"http://127.0.0.1:{settings.fleet.action_balancer_port}", env[settings.dialogue.card_key_env])
+
+
+def card_body(conversation: str) -> dict:
+    """What kiosk/card_check.py posts for the demo resident's card (张桂英)."""
+    card = demo_card(0)
+    assert card.id_number == DEMO_ID
+    return {"conversation": conversation, "id_number": card.id_number, "name": card.name,
+            "valid_until": card.valid_until.isoformat() if card.valid_until else ""}
 
 
 class ErrandFailed(RuntimeError):
@@ -41,8 +74,9 @@ class LoadResult:
     errors: List[str] = field(default_factory=list)
     case_numbers: List[str] = field(default_factory=list)
     finished_at: List[float] = field(default_factory=list)  # monotonic time each errand ended
-    # Name choices asked again: a turn in flight on a killed instance is replayed on another,
-    # and the portal's one-time name challenge was already spent by the first attempt.
+    # Errands tapped again: a /card_placed in flight on a killed instance is replayed on another
+    # after the first had already used it (the resident is verified, the errand was not
+    # answered): the reply greets and shows the tiles, and the resident taps the errand again.
     asked_again: int = 0
     elapsed: float = 0.0
 
@@ -67,12 +101,13 @@ def load_kiosk_ids(count: int) -> List[str]:
 
 class SimulatedKiosk:
     def __init__(self, http: aiohttp.ClientSession, base_url: str, key: str, kiosk_id: str,
-                 result: LoadResult) -> None:
+                 result: LoadResult, card: Optional[CardRoute] = None) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {key}"}
         self.kiosk_id = kiosk_id
         self.result = result
+        self.card = card
         self.sender = ""
 
     async def send(self, message: str) -> Reply:
@@ -91,17 +126,27 @@ class SimulatedKiosk:
             if response.status != 204:
                 raise ErrandFailed(f"wipe answered HTTP {response.status}")
 
+    async def place_card(self) -> None:
+        """The demo resident's card on the reader: checked by an action server for this visit."""
+        assert self.card is not None
+        async with self.http.post(self.card.url, headers={"Authorization": f"Bearer {self.card.key}"},
+                                  json=card_body(self.sender)) as response:
+            if response.status != 200:
+                raise ErrandFailed(f"card check answered HTTP {response.status}")
+            outcome = await response.json()
+        if not outcome.get("verified"):
+            raise ErrandFailed(f"card not accepted: {outcome.get('reason')}")
+
     async def pension(self) -> None:
         reply = await self.send("/query_pension")
         expect(reply.input_kind == "id_number", "no identity step", reply)
-        reply = await self.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
-        own = [button for button in reply.buttons if button.title == DEMO_MASKED_NAME]
-        expect(bool(own), "no name choice", reply)
-        reply = await self.send(own[0].payload)
-        again = [button for button in reply.buttons if button.title == DEMO_MASKED_NAME]
-        if again and PENSION_TEXT not in reply.text:  # asked again: a resident taps the name again
+        await self.place_card()
+        reply = await self.send(CARD_PLACED)
+        expect(reply.text.startswith(f"{DEMO_MASKED_NAME}，您好"), "card not used", reply)
+        tile = [button for button in reply.buttons if button.payload == "/query_pension"]
+        if tile and PENSION_TEXT not in reply.text:  # greeted with the tiles: tap the errand again
             self.result.asked_again += 1
-            reply = await self.send(again[0].payload)
+            reply = await self.send(tile[0].payload)
         expect(PENSION_TEXT in reply.text, "wrong or missing amount", reply)
 
     async def hotline(self) -> None:
@@ -139,10 +184,14 @@ def expect(condition: bool, what: str, reply: Reply) -> None:
 
 async def drive(base_url: str, kiosk_keys: Mapping[str, str], seconds: float, max_errands: int = 1000,
                 hotline_share: float = 0.3, during: Optional[Callable[[], None]] = None,
-                during_after: float = 0.0, seed: int = 7, ca_certificate: Optional[str] = None) -> LoadResult:
+                during_after: float = 0.0, seed: int = 7, ca_certificate: Optional[str] = None,
+                card: Optional[CardRoute] = None) -> LoadResult:
     """Run one simulated kiosk per entry of `kiosk_keys` (kiosk id -> its key) for up to
     `seconds` (and `max_errands` in all); call `during()` once, `during_after` seconds in (the
-    fault test kills an instance there). HTTPS is checked against `ca_certificate`."""
+    fault test kills an instance there). HTTPS is checked against `ca_certificate`. Pension
+    errands need `card` (`card_route(settings, env)`): the resident's card is the way in."""
+    if card is None and hotline_share < 1:
+        raise ValueError("pension errands need the card route: drive(..., card=card_route(settings, env))")
     random.seed(seed)
     result = LoadResult()
     timeout = aiohttp.ClientTimeout(total=120)
@@ -150,7 +199,7 @@ async def drive(base_url: str, kiosk_keys: Mapping[str, str], seconds: float, ma
     deadline = began + seconds
     tls = ssl.create_default_context(cafile=ca_certificate)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(ssl=tls)) as http:
-        tasks = [SimulatedKiosk(http, base_url, key, kiosk_id, result).run(deadline, max_errands, hotline_share)
+        tasks = [SimulatedKiosk(http, base_url, key, kiosk_id, result, card).run(deadline, max_errands, hotline_share)
                  for kiosk_id, key in kiosk_keys.items()]
         if during is not None:
             async def fault() -> None:

@@ -81,9 +81,13 @@ class Errand:
         return self.form.name if self.form else self.action
 
 
+# Who the resident is: the ID card on the reader (any time, nlu/actions/card.py), or the
+# number typed and then a one-time code by SMS, or a staff member checking the card in person.
 IDENTITY_FORM = Form("identity_form", (
     Step("id_number", "身份证号"),
-    Step("person_name", "核对名字", free_text=True),
+    Step("identity_way", "选核验方式"),
+    Step("sms_code", "输短信验证码"),
+    Step("staff_check", "等工作人员核验"),
 ))
 
 PENSION = Errand("pension", "query_pension", "查养老金", "action_query_pension", needs_identity=True,
@@ -103,19 +107,21 @@ HOTLINE_REPORT = Errand(
         Step("report_confirmed", "确认提交"),
     )),
     tile=Tile("反映问题", "hotline_report", "#7C2D12"))
+# Only the case's reporter, verified, reads its progress or rates it.
 HOTLINE_TRACK = Errand(
-    "hotline_track", "hotline_track", "查办件进度", "action_show_case",
+    "hotline_track", "hotline_track", "查办件进度", "action_show_case", needs_identity=True,
     form=Form("hotline_track_form", (
         Step("track_by", "选查法", asked=False),
         Step("case_number", "输办件编号"),
-        Step("phone_number", "输手机号"),
     )),
     tile=Tile("办件进度", "hotline_track", "#5B2C83"))
 HOTLINE_RATE = Errand(
-    "hotline_rate", "hotline_rate", "评价办件", "action_submit_rating",
+    "hotline_rate", "hotline_rate", "评价办件", "action_submit_rating", needs_identity=True,
     form=Form("hotline_rate_form", (
         Step("case_number", "输办件编号"),
         Step("rating", "打分"),
+        Step("change_field", "选要改的", asked=False),
+        Step("rating_confirmed", "确认评价"),
     )))
 APPOINTMENT = Errand(
     "appointment", "book_appointment", "预约办事", "action_book_appointment", needs_identity=True,
@@ -142,6 +148,7 @@ HELP_PAYLOAD = "/help_volunteer"
 # What a resident may say in the middle of any form without losing it: answered, then the
 # form asks its question again. `cancel` ends the form instead.
 RESUMING = {
+    "card_placed": "action_use_card",
     "out_of_scope": "utter_not_in_this_errand",
     "help_volunteer": "utter_help_coming",
     "repeat": "action_repeat_last",

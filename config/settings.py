@@ -133,6 +133,8 @@ class DialogueSettings(_Frozen):
     ca_certificate: Optional[str] = None
     # The key staff pages send (Bearer) to see and act on parked 12345 submissions.
     outbox_key_env: str = "ELDER_OUTBOX_KEY"
+    # What the kiosk's card reader posts the card with (to the action server; never to Rasa).
+    card_key_env: str = "ELDER_CARD_KEY"
 
     @model_validator(mode="after")
     def _budget_within_the_kiosks_wait(self) -> DialogueSettings:

@@ -40,6 +40,7 @@ class HelpBody(_Strict):
     errand: Text = Field("", max_length=80)
     step: Text = Field("", max_length=80)
     transcript: List[Text] = Field(default_factory=list, max_length=100)
+    identity_check: Text = Field("", max_length=64)  # the portal's staff check the resident waits for
 
 
 class StatusBody(_Strict):
@@ -103,7 +104,8 @@ async def raise_help(request: Request, kiosk_id: str) -> HTTPResponse:
     refused, body = _checked(request, kiosk_id, HelpBody)
     if refused or body is None:
         return refused
-    request_id = request.app.ctx.help_desk.raise_help(kiosk_id, body.errand, body.step, body.transcript)
+    request_id = request.app.ctx.help_desk.raise_help(kiosk_id, body.errand, body.step, body.transcript,
+                                                      body.identity_check)
     return json({"id": request_id}, status=201)
 
 

@@ -25,6 +25,7 @@ from common.lessons import Lesson
 from config.settings import ConsoleSettings
 from console.auth import Accounts
 from console.help_desk import HelpDesk
+from console.identity_checks import IdentityChecks
 from console.kiosk_keys import KioskKeys
 from console.parked import ParkedClient
 from console.store import Store
@@ -47,7 +48,7 @@ STATUS_WORDS = {400: "这个请求看不懂。", 403: "这一页您不能打开�
 
 def create_app(store: Store, lessons: List[Lesson], console: Optional[ConsoleSettings] = None,
                local_kiosk: Optional[Tuple[str, str]] = None, parked: Optional[ParkedClient] = None,
-               name: str = "centre_console") -> Sanic:
+               name: str = "centre_console", identity_checks: Optional[IdentityChecks] = None) -> Sanic:
     from console import api, help_pages, pages, parked_pages
 
     console = console or ConsoleSettings()
@@ -64,6 +65,7 @@ def create_app(store: Store, lessons: List[Lesson], console: Optional[ConsoleSet
     app.ctx.help_desk = HelpDesk(store, console.help_retention_hours * 3600)
     app.ctx.kiosk_keys = KioskKeys(store, local_kiosk)
     app.ctx.parked = parked
+    app.ctx.identity_checks = identity_checks
     app.ctx.lessons = {lesson.id: lesson for lesson in lessons}
     app.ctx.templates = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                                     autoescape=select_autoescape(["html"]))

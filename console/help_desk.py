@@ -31,6 +31,8 @@ class Refused(Exception):
 
 
 GONE = "这个求助已经办好了，或者已经不在了。"
+COLUMNS = "h.*, COALESCE(c.check_id, '') AS identity_check"
+WITH_CHECK = "LEFT JOIN help_identity_checks c ON c.request_id = h.id"
 
 
 class HelpDesk:
@@ -38,7 +40,10 @@ class HelpDesk:
         self.store = store
         self.retention_seconds = retention_seconds
 
-    def raise_help(self, kiosk_id: str, errand: str, step: str, transcript: Sequence[str]) -> int:
+    def raise_help(self, kiosk_id: str, errand: str, step: str, transcript: Sequence[str],
+                   identity_check: str = "") -> int:
+        """A new request; with `identity_check`, the resident waits for staff to check their
+        card in person (the portal's check id)."""
         # Kiosks send masked lines already; masking again costs nothing and guards against a bug.
         lines = [redact(line)[:LINE_CHARS] for line in transcript][-LINES_KEPT:]
         with self.store.db() as db:
@@ -46,12 +51,14 @@ class HelpDesk:
                              "VALUES (?, ?, ?, ?, ?) RETURNING id",
                              (kiosk_id, time.time(), redact(errand)[:40], redact(step)[:40],
                               json.dumps(lines, ensure_ascii=False))).fetchone()
+            if identity_check:
+                db.execute("INSERT INTO help_identity_checks VALUES (?, ?)", (row["id"], identity_check[:64]))
             return int(row["id"])
 
     def requests(self) -> List[Dict[str, Any]]:
         """Open ones first, the longest waiting first."""
         with self.store.db() as db:
-            rows = db.execute("SELECT * FROM help_requests WHERE status != 'done' "
+            rows = db.execute(f"SELECT {COLUMNS} FROM help_requests h {WITH_CHECK} WHERE status != 'done' "
                               "ORDER BY status = 'claimed', created_at").fetchall()
         return [dict(row, transcript=json.loads(row["transcript"])) for row in rows]
 
@@ -60,7 +67,8 @@ class HelpDesk:
         if not 0 < request_id < 2 ** 63:  # beyond SQLite's integers: no such request
             return None
         with self.store.db() as db:
-            row = db.execute("SELECT * FROM help_requests WHERE id=? AND status != 'done'", (request_id,)).fetchone()
+            row = db.execute(f"SELECT {COLUMNS} FROM help_requests h {WITH_CHECK} WHERE id=? AND status != 'done'",
+                             (request_id,)).fetchone()
             if row is None:
                 return None
             handovers = db.execute("SELECT from_user, to_user, at FROM help_handovers WHERE request_id=? "
@@ -145,4 +153,5 @@ class HelpDesk:
                    "wait_seconds = help_tallies.wait_seconds + excluded.wait_seconds",
                    (date.fromtimestamp(row["created_at"]).isoformat(), row["kiosk_id"], outcome, int(claimed), waited))
         db.execute("DELETE FROM help_handovers WHERE request_id=?", (row["id"],))
+        db.execute("DELETE FROM help_identity_checks WHERE request_id=?", (row["id"],))
         db.execute("DELETE FROM help_requests WHERE id=?", (row["id"],))

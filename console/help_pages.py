@@ -146,4 +146,34 @@ async def detail(request: Request, request_id: int) -> HTTPResponse:
         return message(request, "这个求助已经办好了，或者已经不在了。", status=404, back="/help")
     kiosk = request.app.ctx.store.kiosk(row["kiosk_id"]) or {}
     view = help_view(row, time.time(), request.ctx.session.username)
-    return render(request, "help_detail.html", help=view, consent=bool(kiosk.get("consent")))
+    check = None
+    checks = request.app.ctx.identity_checks
+    if row.get("identity_check") and checks is not None and request.ctx.session.role == "staff":
+        check = await asyncio.get_running_loop().run_in_executor(
+            None, checks.view, row["identity_check"], request.ctx.session.username)
+    return render(request, "help_detail.html", help=view, consent=bool(kiosk.get("consent")), check=check)
+
+
+@help_pages.post("/help/<request_id:int>/identity")
+async def decide_identity(request: Request, request_id: int) -> HTTPResponse:
+    """Staff, with the resident's card in hand: 是本人 or 不是本人. The request becomes theirs
+    (recorded), the portal records the decision under their account, the kiosk is told."""
+    refused = require(request, "staff")
+    if refused:
+        return refused
+    desk, store, checks = request.app.ctx.help_desk, request.app.ctx.store, request.app.ctx.identity_checks
+    confirmed = form_value(request, "decision") == "confirm"
+    staff = _who(request)[0]
+
+    def decide() -> None:
+        row = desk.take_over(request_id, staff)
+        if not row.get("identity_check") or checks is None:
+            raise Refused("这个求助不需要核对身份。", 400)
+        checks.decide(row["identity_check"], staff, confirmed)
+        store.send_to_kiosk(row["kiosk_id"], {"type": "identity_checked", "check_id": row["identity_check"]})
+
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, decide)
+    except Refused as why:
+        return message(request, why.message, status=why.status, back=f"/help/{request_id}")
+    return redirect(f"/help/{request_id}")

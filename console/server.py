@@ -10,9 +10,11 @@ from common.lessons import load_lessons
 from config import Settings, secret
 from console.app import create_app
 from console.auth import Accounts
+from console.identity_checks import IdentityChecks
 from console.kiosk_keys import KioskKeys
 from console.parked import ParkedClient
 from console.store import Store
+from portal.client import PortalClient
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,8 @@ def serve(settings: Settings) -> int:
     if local is None and not settings.dialogue.embedded:
         logger.info("fleet console: only kiosks registered with `main.py add-kiosk` are accepted")
     parked = ParkedClient(outbox_url(settings), secret(settings.dialogue.outbox_key_env))
-    app = create_app(store_for(settings), lessons, console, local, parked)
+    checks = IdentityChecks(PortalClient.from_settings(settings))
+    app = create_app(store_for(settings), lessons, console, local, parked, identity_checks=checks)
     ssl: Optional[Dict[str, Any]] = None
     if console.tls:
         ssl = {"cert": str(settings.path(str(console.tls_certificate))),

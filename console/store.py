@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS help_requests (
     errand TEXT NOT NULL, step TEXT NOT NULL, transcript TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'open', claimed_by TEXT, claimed_at REAL, done_at REAL
 );
+CREATE TABLE IF NOT EXISTS help_identity_checks (
+    request_id INTEGER PRIMARY KEY, check_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS help_handovers (
     request_id INTEGER NOT NULL, from_user TEXT NOT NULL, to_user TEXT NOT NULL, at REAL NOT NULL
 );

@@ -16,8 +16,10 @@ from kivy.uix.screenmanager import NoTransition
 from config import Settings, secret
 from config.settings import REPO_ROOT
 from kiosk import fonts
+from kiosk.card_check import CardChecker
 from kiosk.console_link import ConsoleLink
 from kiosk.controller import KioskController, Timing
+from kiosk.devices.card_reader import CardWatcher, watcher_from_settings
 from kiosk.dialogue_client import DialogueClient
 from kiosk.help_queue import HelpQueue
 from kiosk.offline_desk import offline_support
@@ -62,9 +64,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.title = "长者服务助手"
         self.settings = settings
-        self.dialogue = dialogue or DialogueClient(
-            settings.dialogue.base_url, settings.kiosk.kiosk_id,
-            settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
+        self.dialogue = dialogue or DialogueClient.from_settings(settings)
         self.speaker = speaker or speaker_from_settings(settings)
         self.help_queue = help_queue or HelpQueue(settings.data_dir / "help-requests.sqlite3")
         speech = settings.speech
@@ -72,10 +72,11 @@ class KioskApp(App):
         self.chime_sink = chime_sink
         self.controller: Optional[KioskController] = None
         self.outbox_sender: Optional[OutboxSender] = None
+        self.card_watcher: Optional[CardWatcher] = None
         self._overlays = {}
 
     def build(self):
-        kiosk, speech = self.settings.kiosk, self.settings.speech
+        kiosk, speech, reader = self.settings.kiosk, self.settings.speech, self.settings.devices.card_reader
         self.state = KioskState(font_scale=kiosk.text_scales[kiosk.text_scale_index],
                                 scale_index=kiosk.text_scale_index)
         fonts.register(self.settings.data_dir)
@@ -95,7 +96,13 @@ class KioskApp(App):
                           speech.max_free_speech_seconds),
             schedule=lambda seconds, call: Clock.schedule_once(lambda _dt: call(), seconds),
             listener=self._listener(), staff=StaffSettings(self.settings), link=self._console_link(session),
-            printer=(lambda result: print_receipt(printer, result, kiosk.kiosk_id)) if printer.kind != "none" else None)
+            printer=(lambda result: print_receipt(printer, result, kiosk.kiosk_id)) if printer.kind != "none" else None,
+            card_checker=CardChecker.from_settings(self.settings) if reader.enabled else None,
+            deliver=on_ui_thread)
+        self.card_watcher = watcher_from_settings(
+            reader, lambda event: on_ui_thread(lambda: self.controller.card.on_event(event)))
+        if self.card_watcher is not None:
+            self.card_watcher.start()
         for name, screen_class in SCREENS.items():
             screens.add_widget(screen_class(name=name))
         screens.current = "home"
@@ -122,8 +129,10 @@ class KioskApp(App):
         key = secret(console.kiosk_key_env)
         if key is None:
             return None  # no console for this kiosk: help requests stay in the local queue
+        ca = str(self.settings.path(console.ca_certificate)) if console.ca_certificate else None
         link = ConsoleLink(console.base_url, key, self.settings.kiosk.kiosk_id, self.help_queue,
-                           on_event=lambda event: on_ui_thread(lambda: self.controller.console.handle(event)))
+                           on_event=lambda event: on_ui_thread(lambda: self.controller.console.handle(event)),
+                           ca_certificate=ca)
         session.on_help_raised = link.wake
         link.start()
         return link
@@ -142,6 +151,8 @@ class KioskApp(App):
         self.speaker.speak(greeting + self.state.notice)
 
     def on_stop(self) -> None:
+        if self.card_watcher is not None:
+            self.card_watcher.stop()
         if self.outbox_sender is not None:
             self.outbox_sender.stop()
         if self.controller is not None and self.controller.link is not None:

@@ -1,5 +1,6 @@
 """What the centre console asks of the kiosk: a volunteer claimed the help request, asks to
-type for the resident, typed words, or staff start a guided lesson.
+type for the resident, typed words, staff checked the resident's card in person, or staff
+start a guided lesson.
 
 Typing for a resident needs their consent, asked on the screen and ended with the visit;
 without it nothing typed at the console reaches the kiosk.
@@ -7,6 +8,7 @@ without it nothing typed at the console reaches the kiosk.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Dict, Optional, Protocol
 
 CLAIMED = "志愿者马上就到，请您稍等。"
@@ -16,12 +18,14 @@ CONSENT_NO = "#consent:no"
 CONSENT_GIVEN = "好的，工作人员会帮您输入。"
 CONSENT_REFUSED = "好的，您自己来。"
 VOLUNTEER_TYPING = "志愿者正在帮您输入。"
+STAFF_CHECKED = "（工作人员已核对）"  # not spoken: shown as the resident's line
 
 
 class KioskActions(Protocol):
     """What these events do on the kiosk (kiosk.controller.KioskController)."""
 
     state: Any
+    session: Any  # kiosk.session.KioskSession
 
     def touched(self) -> None: ...
 
@@ -30,6 +34,8 @@ class KioskActions(Protocol):
     def say_text(self, text: str, shown_as: Optional[str] = None) -> None: ...
 
     def ask_locally(self, question: str, choices: list) -> None: ...
+
+    def say_payload(self, payload: str, shown_as: str) -> None: ...
 
 
 class StatusSink(Protocol):
@@ -47,7 +53,8 @@ class ConsoleEvents:
         self.consent = False
         self._handlers: Dict[str, Callable[[Dict[str, Any]], None]] = {
             "claimed": self._claimed, "ask_consent": self._ask_consent,
-            "volunteer_text": self._volunteer_text, "start_lesson": self._lesson}
+            "volunteer_text": self._volunteer_text, "identity_checked": self._identity_checked,
+            "start_lesson": self._lesson}
 
     def handle(self, event: Dict[str, Any]) -> None:
         """One event from the console (delivered on the UI thread); unknown kinds are ignored."""
@@ -82,6 +89,16 @@ class ConsoleEvents:
             return  # without the resident's consent nothing typed elsewhere reaches the kiosk
         self.kiosk.state.notice = VOLUNTEER_TYPING
         self.kiosk.say_text(text, shown_as=f"（志愿者）{text}")
+
+    def _identity_checked(self, event: Dict[str, Any]) -> None:
+        """Staff decided the check this visit waits for: the dialogue asks the portal for the
+        outcome (the portal, not this event, says whether the resident is verified). A check
+        of an earlier visit is ignored."""
+        check = str(event.get("check_id", ""))
+        if not check or check != self.kiosk.session.identity_check:
+            return
+        self.kiosk.session.identity_check = ""
+        self.kiosk.say_payload("/inform" + json.dumps({"staff_check": check}), STAFF_CHECKED)
 
     def _lesson(self, event: Dict[str, Any]) -> None:
         self.start_lesson(str(event.get("lesson_id", "")))

@@ -89,7 +89,10 @@ class ConsoleLink:
     def exchange_once(self) -> None:
         """One round: send what waits, fetch what the console has. Raises when it is away."""
         for request in self.help_queue.open_requests():
-            self._post("help", {"errand": request.errand, "step": request.step, "transcript": request.transcript})
+            body = {"errand": request.errand, "step": request.step, "transcript": request.transcript}
+            if request.identity_check:
+                body["identity_check"] = request.identity_check
+            self._post("help", body)
             self.help_queue.mark_sent(request.id)
         with self._lock:
             status, dirty = dict(self._status), self._status_dirty

@@ -9,15 +9,16 @@ and guided lessons are parts it is composed of, each built here from what it nee
 
 from __future__ import annotations
 
-import logging
 import time
-from dataclasses import dataclass
 from typing import Callable, List, Optional, Protocol, Sequence
 
-from common.kiosk_protocol import INPUT_YES_NO
+from common.kiosk_protocol import CARD_ON_READER, INPUT_YES_NO
 from common.menu import GREETING
+from kiosk.card_check import CardChecker
+from kiosk.card_desk import CardDesk
 from kiosk.console_events import ConsoleEvents
 from kiosk.dialogue_client import Reply
+from kiosk.idle import IdleTimer, Timing
 from kiosk.keypad import Keypad
 from kiosk.lesson_runner import LessonRunner, Scheduler
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
@@ -31,12 +32,10 @@ from kiosk.state import KioskState
 from kiosk.usage import UsageFigures
 from kiosk.voice_input import VoiceInput
 
-logger = logging.getLogger(__name__)
-
-IDLE_WARNING = "您还在吗？还要继续，请点“我还在”。"
 SPEECH_CHANGED = {"slower": "好的，我说慢一点。", "faster": "好的，我说快一点。",
                   "louder": "好的，我大声一点。", "softer": "好的，我小声一点。"}
 NOTHING_BEFORE = "这里就是首页。请点一下您要办的事。"
+CARD_FIRST = "请把身份证放在读卡器上。没带身份证的话，"
 SPOKEN_COMMANDS = {"home", "back", "repeat", "bigger_text", "help", "slower", "faster", "louder", "softer"}
 
 
@@ -44,34 +43,24 @@ class ScreenSwitcher(Protocol):
     current: str
 
 
-@dataclass(frozen=True)
-class Timing:
-    """The kiosk's waits, from config (kiosk.* and speech.*)."""
-
-    idle_seconds: float = 90
-    countdown_seconds: float = 30
-    short_answer_seconds: float = 20
-    free_speech_seconds: float = 60
-
-
 class KioskController:
     def __init__(self, state: KioskState, screens: ScreenSwitcher, session: KioskSession, speaker: Speaker, *,
                  text_scales: Sequence[float], text_scale_default: int = 0, timing: Timing = Timing(),
                  schedule: Scheduler, clock: Callable[[], float] = time.monotonic,
                  listener: Optional[Listener] = None, staff: Optional[StaffSettings] = None,
-                 link=None, printer: Optional[Callable[[dict], None]] = None) -> None:
+                 link=None, printer: Optional[Callable[[dict], None]] = None,
+                 card_checker: Optional[CardChecker] = None,
+                 deliver: Callable[[Callable[[], None]], None] = lambda call: call()) -> None:
         self.state = state
         self.screens = screens
         self.session = session
         self.speaker = speaker
         self.text_scales: List[float] = list(text_scales)
         self.text_scale_default = text_scale_default
-        self.idle_seconds = timing.idle_seconds
-        self.countdown_seconds = timing.countdown_seconds
         self.clock = clock
         self.printer = printer
         self.link = link  # the centre console (kiosk.console_link.ConsoleLink), or None
-        self.last_activity = clock()
+        self.idle = IdleTimer(self, timing.idle_seconds, timing.countdown_seconds, clock)
         self.in_errand = False
         self.last_result: dict = {}
         self.usage = UsageFigures(link, session)
@@ -80,6 +69,7 @@ class KioskController:
         self.voice = VoiceInput(listener, self, speaker, timing.short_answer_seconds, timing.free_speech_seconds)
         self.staff = StaffPanel(staff, self, speaker, clock) if staff is not None else None
         self.keypad = Keypad(self, self.staff.log_in if self.staff is not None else lambda _pin: None)
+        self.card = CardDesk(self, session, card_checker, schedule, deliver)
         session.events.on_reply = self.on_reply
         session.events.on_waiting = self.on_waiting
         session.events.on_wiped = self.on_wiped
@@ -110,6 +100,13 @@ class KioskController:
         self.lessons.saw("say", text)
         self.state.resident_text = shown_as or text
         self.session.say(text, shown_as)
+
+    def say_payload(self, payload: str, shown_as: str) -> None:
+        """Something the kiosk says for the resident (a card placed): the dialogue's next turn."""
+        self.touched()
+        self.in_errand = True
+        self.usage.resident_acted()
+        self.session.say(payload, shown_as)
 
     def send_number(self, entry: NumberEntry) -> None:
         """A number confirmed on the keypad: to the dialogue, shown and said only masked."""
@@ -212,14 +209,17 @@ class KioskController:
         self.text_scale_default = text_scale_index
         self.state.scale_index = text_scale_index
         self.state.font_scale = self.text_scales[text_scale_index]
-        self.idle_seconds = idle_seconds
+        self.idle.idle_seconds = idle_seconds
 
     # -- replies (called on the UI thread) ---------------------------------------------
 
     def on_reply(self, reply: Reply) -> str:
-        """Show a reply; returns what the kiosk says after the reply itself (a lesson's next step)."""
+        """Show a reply; returns what the kiosk says for it: the card first where the kiosk has
+        a reader and the reply asks who the resident is, then the reply, then a lesson's next step."""
         self.touched()
         texts = list(reply.texts)
+        self.state.card_invite = bool(reply.directives.get(CARD_ON_READER)) and self.state.card_reader
+        first = CARD_FIRST if self.state.card_invite else ""
         self.usage.from_reply(reply)
         if reply.speech_change:  # the reply itself says "好的，我说慢一点"
             getattr(self.speaker, reply.speech_change)()
@@ -246,7 +246,7 @@ class KioskController:
             self.screens.current = "home"
         else:
             self._show_question(texts, "conversation")
-        return self.lessons.after_reply()
+        return first + reply.text + self.lessons.after_reply()
 
     def _show_question(self, texts: List[str], screen: str) -> None:
         self.state.earlier_text = "".join(texts[:-1])
@@ -270,28 +270,21 @@ class KioskController:
         self.state.font_scale = self.text_scales[self.text_scale_default]
         self.state.idle_seconds_left = 0
         self.screens.current = "home"
+        self.card.visit_ended()  # a card still on the reader: 请拿好您的身份证, until it is lifted
 
-    # -- idle ------------------------------------------------------------------------
+    # -- idle (kiosk/idle.py) -----------------------------------------------------------
 
     def touched(self) -> None:
-        self.last_activity = self.clock()
-        self.state.idle_seconds_left = 0
+        self.idle.touched()
 
     def tick(self, _dt: float = 0) -> None:
-        """Called every second: warn, count down, then wipe. Only while a visit is under way."""
-        if self.lessons.running:
-            return  # a lesson waits as long as the learner needs; staff are at hand
-        visit_under_way = self.in_errand or self.session.last_reply is not None or self.state.help_coming
-        if not visit_under_way:
-            return
-        idle_for = self.clock() - self.last_activity
-        if idle_for < self.idle_seconds:
-            return
-        left = int(round(self.idle_seconds + self.countdown_seconds - idle_for))
-        if self.state.idle_seconds_left == 0 and left > 0:
-            self.say_locally(IDLE_WARNING)
-        if left <= 0:
-            logger.info("idle timeout: session wiped")
-            self.session.end()
-            return
-        self.state.idle_seconds_left = left
+        self.idle.tick()
+
+    def visit_under_way(self) -> bool:
+        return self.in_errand or self.session.last_reply is not None or self.state.help_coming
+
+    def lesson_running(self) -> bool:
+        return self.lessons.running
+
+    def end_visit(self) -> None:
+        self.session.end()

@@ -62,6 +62,11 @@ class Reply:
         return bool(self.directives.get(protocol.HELP_REQUESTED))
 
     @property
+    def identity_check(self) -> str:
+        """The staff identity check the dialogue asked for (its id), or ''."""
+        return str(self.directives.get(protocol.IDENTITY_CHECK) or "")
+
+    @property
     def speech_change(self) -> Optional[str]:
         return self.directives.get(protocol.SPEECH)
 

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS help_requests (
     step TEXT NOT NULL,
     errand TEXT NOT NULL DEFAULT '',
     transcript TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL DEFAULT 'open'
+    status TEXT NOT NULL DEFAULT 'open',
+    identity_check TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -41,6 +42,7 @@ class HelpRequest:
     errand: str = ""
     transcript: List[str] = field(default_factory=list)
     status: str = "open"
+    identity_check: str = ""  # a staff identity check the resident waits for (its id)
 
 
 KEEP_SECONDS = 24 * 3600
@@ -54,17 +56,23 @@ class HelpQueue:
         self._purged_at = 0.0
         with self._connect() as connection:
             connection.execute(SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(help_requests)")}
+            if "identity_check" not in columns:  # a queue made by an earlier version
+                connection.execute("ALTER TABLE help_requests ADD COLUMN identity_check TEXT NOT NULL DEFAULT ''")
             self._purge(connection)
 
     def _connect(self) -> ContextManager[sqlite3.Connection]:
         return durable_sqlite(self.path)
 
-    def raise_request(self, kiosk_id: str, step: str, errand: str = "", transcript: Sequence[str] = ()) -> int:
+    def raise_request(self, kiosk_id: str, step: str, errand: str = "", transcript: Sequence[str] = (),
+                      identity_check: str = "") -> int:
         lines = [redact(line)[:200] for line in transcript][-6:]
         with self._connect() as connection:
             cursor = connection.execute(
-                "INSERT INTO help_requests (kiosk_id, created_at, step, errand, transcript) VALUES (?, ?, ?, ?, ?)",
-                (kiosk_id, time.time(), step[:80], errand[:40], json.dumps(lines, ensure_ascii=False)),
+                "INSERT INTO help_requests (kiosk_id, created_at, step, errand, transcript, identity_check) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kiosk_id, time.time(), step[:80], errand[:40], json.dumps(lines, ensure_ascii=False),
+                 identity_check[:64]),
             )
             return int(cursor.lastrowid)
 
@@ -72,9 +80,10 @@ class HelpQueue:
         with self._connect() as connection:
             self._purge(connection)
             rows = connection.execute(
-                "SELECT id, kiosk_id, created_at, step, errand, transcript, status FROM help_requests "
-                "WHERE status='open' ORDER BY created_at").fetchall()
-        return [HelpRequest(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6]) for row in rows]
+                "SELECT id, kiosk_id, created_at, step, errand, transcript, status, identity_check "
+                "FROM help_requests WHERE status='open' ORDER BY created_at").fetchall()
+        return [HelpRequest(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
+                for row in rows]
 
     def mark_sent(self, request_id: int) -> None:
         """The console has it: nothing of it is needed here any more (secure_delete overwrites it)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Protocol
 
+from common.kiosk_protocol import INPUT_ID_NUMBER
 from kiosk.number_entry import STAFF_PIN, NumberEntry
 from kiosk.speech import digits
 from kiosk.voice_input import keypad_word
@@ -98,6 +99,7 @@ class Keypad:
         if entry is None:
             return
         state.entry_display = entry.grouped()
+        state.entry_x = entry.kind == INPUT_ID_NUMBER  # only an identity number ends in X
         state.entry_ok = entry.is_valid
         state.entry_problem = entry.problem
         state.entry_hint = entry.hint

@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from common import idnumber, numbers
-from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE
+from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE, INPUT_SMS_CODE
 from common.masking import mask_id_number, mask_phone
 
 STAFF_PIN = "staff_pin"  # the settings PIN: on the same keypad, never sent anywhere
-LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16, STAFF_PIN: 8}
-NUMBER_INPUTS = frozenset({INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER})  # replies that open the keypad
-ENTITIES = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number", INPUT_CASE_NUMBER: "case_number"}
+LENGTHS = {INPUT_ID_NUMBER: 18, INPUT_PHONE: 11, INPUT_CASE_NUMBER: 16, INPUT_SMS_CODE: 6, STAFF_PIN: 8}
+# replies that open the keypad
+NUMBER_INPUTS = frozenset({INPUT_ID_NUMBER, INPUT_PHONE, INPUT_CASE_NUMBER, INPUT_SMS_CODE})
+ENTITIES = {INPUT_ID_NUMBER: "id_number", INPUT_PHONE: "phone_number", INPUT_CASE_NUMBER: "case_number",
+            INPUT_SMS_CODE: "sms_code"}
 # Digit groups as printed on the card / as people say phone numbers.
-GROUPS = {INPUT_ID_NUMBER: (6, 8, 4), INPUT_PHONE: (3, 4, 4), INPUT_CASE_NUMBER: (4, 4, 4, 4)}
+GROUPS = {INPUT_ID_NUMBER: (6, 8, 4), INPUT_PHONE: (3, 4, 4), INPUT_CASE_NUMBER: (4, 4, 4, 4), INPUT_SMS_CODE: (3, 3)}
 
 
 @dataclass
@@ -82,6 +84,8 @@ class NumberEntry:
             return bool(numbers.PHONE.match(self.value))
         if self.kind == STAFF_PIN:
             return len(self.value) >= 4
+        if self.kind == INPUT_CASE_NUMBER:  # its last digit checks the others: a slip is caught here
+            return self.complete and numbers.is_valid_case_number(self.value)
         return self.complete
 
     @property
@@ -113,4 +117,6 @@ class NumberEntry:
             return mask_id_number(self.value)
         if self.kind == INPUT_PHONE:
             return mask_phone(self.value)
+        if self.kind == INPUT_SMS_CODE:  # a one-time secret: not for the transcript or a passer-by
+            return "●" * len(self.value)
         return self.value

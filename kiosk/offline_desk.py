@@ -30,7 +30,7 @@ from common.text import (
     bare_sentence,
     meaningful,
 )
-from config import Settings, secret
+from config import Settings
 from kiosk.dialogue_client import Button, DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.report_outbox import OutboxSender, ReportOutbox
@@ -181,8 +181,7 @@ def offline_support(settings: Settings) -> Tuple[OfflineDesk, OutboxSender]:
     The sender tells staff of reports it cannot deliver through the kiosk's help queue
     (the same file the window uses), which the console link carries to the help desk."""
     outbox = ReportOutbox(settings.data_dir / "kiosk-outbox.sqlite3")
-    client = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id,
-                            settings.dialogue.request_timeout_seconds, secret(settings.dialogue.auth_token_env))
+    client = DialogueClient.from_settings(settings)
     help_queue = HelpQueue(settings.data_dir / "help-requests.sqlite3")
     desk = OfflineDesk(outbox, settings.kiosk.district, settings.dialogue.max_failed_answers)
     return desk, OutboxSender(outbox, client, help_queue=help_queue)

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
+from common.kiosk_protocol import END_VISIT
 from common.masking import redact
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
 from kiosk.help_queue import HelpQueue
@@ -24,7 +25,6 @@ from kiosk.speech.speaker import Speaker
 logger = logging.getLogger(__name__)
 
 WAITING_TEXT = "正在为您查询，请稍等。"
-END_VISIT = "/end_visit"
 UNAVAILABLE_TEXT = "对不起，系统暂时连不上。请您稍后再试，或者点“找人帮忙”。"
 HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
 
@@ -34,7 +34,7 @@ class SessionEvents:
     """What the front end is told about the visit; all are called through `deliver`. The front
     end (the controller, the terminal) fills these in when it is built."""
 
-    # Returns what to say after the reply (or nothing).
+    # Returns what to say for the reply (None: the reply's own text).
     on_reply: Callable[[Reply], Optional[str]] = lambda reply: None
     on_waiting: Callable[[bool], None] = lambda waiting: None
     on_wiped: Callable[[], None] = lambda: None
@@ -79,6 +79,7 @@ class KioskSession:
         self.last_reply: Optional[Reply] = None
         self.step = "home"
         self.errand = ""  # the errand under way, as the kiosk knows it (for help and usage)
+        self.identity_check = ""  # the staff identity check this visit waits for, if any
         self.on_help_raised: Optional[Callable[[], None]] = None
         self._outgoing: queue.Queue[Optional[Tuple[str, str]]] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="dialogue", daemon=True)
@@ -100,9 +101,9 @@ class KioskSession:
         self.speaker.speak(HELP_TEXT)
         self.events.on_help()
 
-    def _raise_help(self) -> None:
+    def _raise_help(self, identity_check: str = "") -> None:
         lines = [f"{'居民' if who == 'resident' else '助手'}：{text}" for who, text in self.transcript.lines]
-        self.help_queue.raise_request(self.kiosk_id, self.step, self.errand, lines)
+        self.help_queue.raise_request(self.kiosk_id, self.step, self.errand, lines, identity_check)
         if self.on_help_raised is not None:
             self.on_help_raised()
 
@@ -114,6 +115,7 @@ class KioskSession:
         self.last_reply = None
         self.step = "home"
         self.errand = ""
+        self.identity_check = ""
         if self.offline is not None:
             self.offline.reset()
         self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
@@ -174,10 +176,16 @@ class KioskSession:
         self.transcript.add("kiosk", reply.text)
         if reply.input_kind:
             self.step = reply.input_kind
-        if reply.help_requested:
+        if reply.identity_check:  # staff are asked to come and check the card in person
+            self.identity_check = reply.identity_check
+            self._raise_help(reply.identity_check)
+        elif reply.help_requested:
             self._raise_help()
-        then = self.events.on_reply(reply) or ""  # first: a reply may change the voice ("说慢一点")
-        if reply.text or then:
-            self.speaker.speak(reply.text + then)
+        # The front end shows it first (a reply may change the voice: "说慢一点"), and says what
+        # to say for it (the reply, with what the kiosk adds: a lesson's next step).
+        said = self.events.on_reply(reply)
+        said = reply.text if said is None else said
+        if said:
+            self.speaker.speak(said)
         if reply.ends_session:
             self.end(stop_speech=False)  # let the farewell finish

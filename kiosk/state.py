@@ -26,10 +26,15 @@ class KioskState(EventDispatcher):
     page = NumericProperty(0)
     page_count = NumericProperty(1)
 
+    # The ID card reader: fitted and answering; the reply invites the resident to place their card.
+    card_reader = BooleanProperty(False)
+    card_invite = BooleanProperty(False)
+
     # Keypad.
     entry_prompt = StringProperty("")
     entry_display = StringProperty("")
     entry_ok = BooleanProperty(False)
+    entry_x = BooleanProperty(True)  # the X key: for identity numbers only
     entry_problem = StringProperty("")
     entry_hint = StringProperty("")  # neutral: how many digits are still missing
     entry_hint_how = StringProperty("")  # how to enter it (the rest of Rasa's question)
@@ -80,6 +85,7 @@ class KioskState(EventDispatcher):
         self.entry_hint = ""
         self.entry_ok = False
         self.help_coming = False
+        self.card_invite = False
         self.help_text = "工作人员马上就来，请您在这里稍等。"
         self.notice = "" if self.notice.startswith("志愿者") else self.notice
         self.page = 0

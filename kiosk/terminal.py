@@ -12,7 +12,7 @@ import threading
 from typing import Callable, Optional, TextIO
 
 from common.menu import TILES as MENU
-from config import get_settings, secret
+from config import get_settings
 from kiosk.dialogue_client import DialogueClient, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
@@ -121,9 +121,7 @@ class Terminal:
 
 def run_terminal(speak: bool = True, speaker: Optional[Speaker] = None) -> int:
     settings = get_settings()
-    dialogue = DialogueClient(settings.dialogue.base_url, settings.kiosk.kiosk_id,
-                              settings.dialogue.request_timeout_seconds,
-                              secret(settings.dialogue.auth_token_env))
+    dialogue = DialogueClient.from_settings(settings)
     voice = speaker or (speaker_from_settings(settings) if speak else SilentSpeaker())
     help_queue = HelpQueue(settings.data_dir / "help-requests.sqlite3")
 

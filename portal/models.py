@@ -30,23 +30,85 @@ class _Answer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class IdentityChallenge(_Answer):
-    challenge_id: Text(1, 64)
-    options: Annotated[List[Text(1, 16)], Field(min_length=2, max_length=6)]
-    expires_in: int = Field(..., gt=0)
+def _masked_name(value: Optional[str]) -> Optional[str]:
+    if value is not None and len(value) > 1 and "*" not in value:
+        raise ValueError("the portal must only return masked names")
+    return value
+
+
+VerifyMethod = Literal["card", "sms", "staff"]
 
 
 class VerifiedResident(_Answer):
+    """A resident token and how it was earned (None from a portal that does not say)."""
+
     token: Text(8, 256)
     expires_in: int = Field(..., gt=0)
     masked_name: Text(1, 16)
+    method: Optional[VerifyMethod] = None
 
-    @field_validator("masked_name")
-    @classmethod
-    def _must_be_masked(cls, value: str) -> str:
-        if len(value) > 1 and "*" not in value:
-            raise ValueError("the portal must only return masked names")
-        return value
+    _must_be_masked = field_validator("masked_name")(_masked_name)
+
+
+class CodeSent(_Answer):
+    """The same answer whether or not the number is a resident's: nothing to learn from it."""
+
+    expires_in: int = Field(..., gt=0)  # seconds the code is good for
+    resend_after: int = Field(..., ge=0)  # seconds before another code may be asked for
+
+
+class StaffCheck(_Answer):
+    check_id: Text(8, 64)
+    expires_in: int = Field(..., gt=0)  # seconds the check waits for a person
+
+
+class StaffCheckStatus(_Answer):
+    """What the asking kiosk sees. `token` and `masked_name` only once staff confirmed;
+    `expires_in` is the token's life then, and while waiting how long the check still waits."""
+
+    status: Literal["waiting", "confirmed", "refused", "expired"]
+    token: Optional[Text(8, 256)] = None
+    expires_in: Optional[int] = Field(None, ge=0)
+    masked_name: Optional[Text(1, 16)] = None
+
+    _must_be_masked = field_validator("masked_name")(_masked_name)
+
+    @model_validator(mode="after")
+    def _token_when_confirmed(self) -> StaffCheckStatus:
+        if (self.status == "confirmed") != (self.token is not None):
+            raise ValueError("a token comes with a confirmed check, and only then")
+        return self
+
+
+class StaffCheckView(_Answer):
+    """What staff see on the console: enough to compare with the card in hand, nothing in full.
+    `masked_name` is None when no resident has the number (staff then refuse)."""
+
+    kiosk_id: Text(1, 64)
+    masked_name: Optional[Text(1, 16)] = None
+    status: Literal["waiting", "confirmed", "refused", "expired"]
+    created_at: dt.datetime
+    check_id: Optional[Text(8, 64)] = None
+    masked_id_number: Optional[Text(pattern=r"^.*\*.*$")] = None
+    decided_by: Optional[Text(1, 64)] = None
+    decided_at: Optional[dt.datetime] = None
+
+    _must_be_masked = field_validator("masked_name")(_masked_name)
+
+
+class SmsMessage(_Answer):
+    """A message the sandbox "sent" (sandbox only: tests and practice mode read codes here)."""
+
+    id: int
+    masked_phone: Text(pattern=r"^.*\*.*$")
+    text: Text(1, 500)
+    sent_at: dt.datetime
+    purpose: Text(1, 40)
+    code: Optional[Text(pattern=r"^[0-9]{6}$")] = None
+
+
+class SmsMessages(_Answer):
+    messages: List[SmsMessage]
 
 
 class PensionPayment(_Answer):
@@ -110,14 +172,17 @@ class CaseEvent(_Answer):
 
 class CaseRating(_Answer):
     score: int = Field(..., ge=1, le=5)
-    comment: Text(0, 200) = ""
+    comment: Text(0, 400) = ""
 
 
 class Case(_Answer):
+    """A 12345 case as answered: the phone masked, and so is any number in the free text (which
+    is why the texts may be longer than the 1000 and 100 characters a request may send)."""
+
     case_number: Text(pattern=CASE_NUMBER_PATTERN)
     category: Text(1, 10)
-    description: Text(1, 1000)
-    place: Text(0, 100)
+    description: Text(1, 2000)
+    place: Text(0, 200)
     district: Text(2, 10)
     masked_phone: Text(pattern=r"^.*\*.*$")
     status: Literal[CASE_STATUSES]  # type: ignore[valid-type]

@@ -57,7 +57,8 @@ def child_env(settings: Settings) -> Dict[str, str]:
     if settings.portal.mode == "sandbox" and not secret(settings.portal.api_key_env):
         env[settings.portal.api_key_env] = secrets.token_urlsafe(24)
     env[settings.dialogue.outbox_key_env] = secret(settings.dialogue.outbox_key_env) or secrets.token_urlsafe(24)
-    for env_name in (settings.dialogue.auth_token_env, settings.console.kiosk_key_env):
+    for env_name in (settings.dialogue.auth_token_env, settings.console.kiosk_key_env,
+                     settings.dialogue.card_key_env):
         if not secret(env_name):
             env[env_name] = secrets.token_urlsafe(24)
     env["PYTHONUNBUFFERED"] = "1"
@@ -75,7 +76,9 @@ def sandbox_spec(settings: Settings) -> ServiceSpec:
 
 
 def console_spec(settings: Settings) -> ServiceSpec:
-    return ServiceSpec("centre-console", main_py("centre-console"), f"http://127.0.0.1:{settings.console.port}/login")
+    scheme = "https" if settings.console.tls else "http"
+    return ServiceSpec("centre-console", main_py("centre-console"),
+                       f"{scheme}://127.0.0.1:{settings.console.port}/login")
 
 
 def service_specs(settings: Settings) -> List[ServiceSpec]:

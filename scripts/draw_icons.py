@@ -140,11 +140,55 @@ def no(draw):
     draw.line((204, 52, 52, 204), fill=WHITE, width=36)
 
 
+def id_card(draw):
+    """The resident ID card: a card with the photo on the right and lines of text."""
+    draw.rounded_rectangle((14, 52, 242, 204), radius=18, fill=WHITE)
+    draw.rounded_rectangle((160, 76, 222, 150), radius=8, fill=CLEAR)
+    for y in (84, 116, 148):
+        draw.rounded_rectangle((36, y, 138, y + 14), radius=7, fill=CLEAR)
+    draw.rounded_rectangle((36, 172, 222, 186), radius=7, fill=CLEAR)
+
+
+def certification(draw):
+    """A face in a frame with a tick: 资格认证."""
+    draw.rounded_rectangle((10, 10, 196, 196), radius=24, outline=WHITE, width=16)
+    draw.ellipse((68, 40, 138, 110), fill=WHITE)
+    draw.pieslice((44, 116, 162, 234), 180, 360, fill=WHITE)
+    draw.ellipse((130, 130, 254, 254), fill=CLEAR)
+    draw.ellipse((142, 142, 242, 242), fill=WHITE)
+    draw.line((164, 192, 186, 214, 222, 170), fill=CLEAR, width=16, joint="curve")
+
+
+def payment(draw):
+    """A QR-like square and a coin: 缴费."""
+    for x, y in ((24, 24), (24, 132), (132, 24)):
+        draw.rectangle((x, y, x + 100, y + 100), fill=WHITE)
+        draw.rectangle((x + 22, y + 22, x + 78, y + 78), fill=CLEAR)
+        draw.rectangle((x + 38, y + 38, x + 62, y + 62), fill=WHITE)
+    draw.ellipse((140, 140, 236, 236), fill=WHITE)
+    _centred_text(draw, (140, 140, 236, 236), "¥", 64, fill=CLEAR)
+
+
+def family(draw):
+    """An older and a younger person side by side: 帮家里人办."""
+    draw.ellipse((40, 40, 110, 110), fill=WHITE)
+    draw.pieslice((20, 116, 130, 256), 180, 360, fill=WHITE)
+    draw.ellipse((150, 64, 208, 122), fill=WHITE)
+    draw.pieslice((132, 128, 226, 248), 180, 360, fill=WHITE)
+
+
+def more(draw):
+    """Three dots: 更多."""
+    for x in (44, 128, 212):
+        draw.ellipse((x - 26, 102, x + 26, 154), fill=WHITE)
+
+
 ICONS = {
     "pension": pension, "medical": medical, "hotline_report": hotline, "hotline_track": track,
     "appointment": appointment, "help": help_person, "home": home, "back": back,
     "repeat": repeat, "text_size": text_size, "microphone": microphone, "print": printer,
-    "yes": yes, "no": no,
+    "yes": yes, "no": no, "id_card": id_card, "certification": certification, "payment": payment,
+    "family": family, "more": more,
 }
 
 

@@ -10,13 +10,16 @@ import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import yaml
 
 from config import Settings, load_settings
 from config.settings import OVERRIDE_ENV, REPO_ROOT
 from runtime.supervisor import ServiceSpec, Supervisor, child_env, service_specs
+
+if TYPE_CHECKING:
+    from portal.client import PortalClient
 
 
 def free_port() -> int:
@@ -77,6 +80,13 @@ class Stack:
     @property
     def rasa_token(self) -> str:
         return self.env[self.settings.dialogue.auth_token_env]
+
+    def portal(self) -> PortalClient:
+        """A portal client of the test's own, with the stack's key."""
+        from portal.client import PortalClient
+
+        portal = self.settings.portal
+        return PortalClient(portal.url, self.portal_key, portal.connect_timeout_seconds, portal.read_timeout_seconds)
 
     def stop(self) -> None:
         self.supervisor.stop()

@@ -45,7 +45,9 @@ class NavBar(BoxLayout):
 
     def on_kv_post(self, base_widget) -> None:
         state = App.get_running_app().state
-        self._microphone = self.ids.microphone
+        # A strong reference: `ids` holds only a weak proxy, and once the button is out of the
+        # bar nothing else would keep it alive to be put back.
+        self._microphone = self.ids.microphone.__self__
         self._slot = self.children.index(self._microphone)
         state.bind(voice_available=self._show_microphone)
         self._show_microphone(state, state.voice_available)

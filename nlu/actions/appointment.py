@@ -14,13 +14,13 @@ from rasa_sdk.types import DomainDict
 
 from common import dates, understanding
 from common.errands import APPOINTMENT
-from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import day_label, month_day, time_label
 from nlu.actions.forms import ConfirmedForm
-from nlu.actions.identity import ResidentAction, identity_still_valid
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
+from nlu.actions.resident import ResidentAction, identity_still_valid
 from portal.errors import PortalError, PortalNotFound, PortalRefused
 from portal.models import Hall
 
@@ -102,7 +102,7 @@ class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
 def ask_service(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     buttons = [{"title": s, "payload": f'/inform{{"hall_service": "{s}"}}'} for s in SERVICES]
     dispatcher.utter_message(text="您去办什么事？请点一下。", buttons=buttons,
-                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+                             json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "hall_service"}))
     return []
 
 
@@ -111,7 +111,7 @@ def ask_date(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
     buttons = [{"title": day_label(day, today), "payload": f'/inform{{"appointment_date": "{day}"}}'}
                for day in working_days(today, DAYS_OFFERED)]
     dispatcher.utter_message(text="哪一天去？请点一下。", buttons=buttons,
-                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+                             json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "appointment_date"}))
     return []
 
 
@@ -129,7 +129,7 @@ def ask_time(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
     buttons = [{"title": time_label(s.start), "payload": f'/inform{{"appointment_time": "{s.start}"}}'}
                for s in slots[:TIMES_OFFERED]]
     dispatcher.utter_message(text=f"{month_day(day)}几点去？请点一下。", buttons=buttons,
-                             json_message=directive(**{INPUT: INPUT_CHOICE}))
+                             json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "appointment_time"}))
     return []
 
 
@@ -179,7 +179,7 @@ class ActionAskAppointmentConfirmed(Action):
         dispatcher.utter_message(
             text=(f"给您约在{hall.name}，{day_label(day, date.today())}，"
                   f"{time_label(tracker.get_slot('appointment_time'))}，办{tracker.get_slot('hall_service')}。对吗？"),
-            buttons=YES_NO_BUTTONS, json_message=directive(**{INPUT: INPUT_YES_NO}))
+            buttons=YES_NO_BUTTONS, json_message=directive(**{INPUT: INPUT_YES_NO, STEP: "appointment_confirmed"}))
         return []
 
 

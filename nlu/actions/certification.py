@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from common.errands import CERTIFICATION
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month_day
-from nlu.actions.identity import ResidentAction
 from nlu.actions.portal_access import portal
+from nlu.actions.resident import ResidentAction
 from portal.models import Certification
 
 STATUS_WORDS = {"done": "已认证", "due": "快到期", "overdue": "已过期"}

@@ -15,7 +15,8 @@ from common.menu import GREETING, MENU_BUTTONS
 from config import get_settings
 from nlu.actions.vault import vault
 
-EXTRA_CLEARED = {"person_name": ["identity_challenge"]}
+# Going back from these also clears what their answer started (a code sent, a staff check asked).
+EXTRA_CLEARED = {"sms_code": ["identity_way"], "staff_check": ["identity_way", "staff_check_id"]}
 
 
 def last_bot_turn(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

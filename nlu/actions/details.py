@@ -46,6 +46,9 @@ class ActionAnswerDetail(Action):
         if "case_number" in said:
             dispatcher.utter_message(text="好的，帮您查这件事的办理进度。")
             return _start(errands.HOTLINE_TRACK)
+        if said.get("track_by") == "mine":  # 查我反映过的事, tapped after a case was not found
+            dispatcher.utter_message(text="好的，帮您查您反映过的事。")
+            return _start(errands.HOTLINE_TRACK)
         if "rating" in said:
             dispatcher.utter_message(text="您是想评价办好的事吗？请点一下。",
                                      buttons=[_button(errands.HOTLINE_RATE, "评价办件"), *MENU_BUTTONS[:4]])

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from common import understanding
 from common.idnumber import GANZHOU_DISTRICTS
-from common.kiosk_protocol import INPUT, INPUT_CHOICE, directive
+from common.kiosk_protocol import INPUT, INPUT_CHOICE, STEP, directive
 from config import get_settings
 from nlu.actions.forms import ElderFormValidation
 
@@ -44,7 +44,7 @@ class ActionAskDistrict(Action):
                   domain: DomainDict) -> List[Dict[str, Any]]:
         page = int(tracker.get_slot("district_page") or 0)
         dispatcher.utter_message(text="是哪个区县？请点一下，也可以直接说。", buttons=district_buttons(page),
-                                 json_message=directive(**{INPUT: INPUT_CHOICE}))
+                                 json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "district"}))
         return []
 
 

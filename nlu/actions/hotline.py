@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import numbers, text, understanding
-from common.errands import HOTLINE_RATE, HOTLINE_REPORT, HOTLINE_TRACK
-from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, directive
+from common import numbers, text
+from common.errands import HOTLINE_REPORT
+from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
 from common.masking import last_four, mask_phone
 from common.text import bare_sentence, meaningful
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import grouped
 from nlu.actions.forms import ConfirmedForm, ElderFormValidation
-from nlu.actions.portal_access import outbox, portal
+from nlu.actions.portal_access import outbox
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.vault import vault
-from portal.errors import PortalError, PortalNotFound, PortalRefused
-from portal.models import Case, CaseRequest
+from portal.errors import PortalError
+from portal.models import CaseRequest
 
 YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对，我要改", "payload": "/deny"}]
 
@@ -96,7 +96,7 @@ class ActionAskReportConfirmed(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
         dispatcher.utter_message(text=read_back(tracker), buttons=YES_NO_BUTTONS,
-                                 json_message=directive(**{INPUT: INPUT_YES_NO}))
+                                 json_message=directive(**{INPUT: INPUT_YES_NO, STEP: "report_confirmed"}))
         return []
 
 
@@ -139,132 +139,5 @@ class ActionSubmitHotlineReport(Action):
                 json_message=directive(**{RESULT: {"title": "12345办件编号", "value": number,
                                                    "note": "请记下来，或者打印凭条"}, PRINTABLE: True,
                                           FINISHED: HOTLINE_REPORT.id}))
-        dispatcher.utter_message(response="utter_what_else")
-        return clear
-
-
-# -- following a case -------------------------------------------------------------------
-
-class ValidateHotlineTrackForm(PhoneValidation):
-    def name(self) -> str:
-        return "validate_hotline_track_form"
-
-    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[str]:
-        # track_by is listed so that tapping 用手机号查 counts as an answer to this form.
-        return ["track_by", "phone_number"] if tracker.get_slot("track_by") == "phone" else ["case_number"]
-
-    def validate_case_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> Dict[str, Any]:
-        return case_number_checked(self, value, dispatcher, tracker)
-
-
-def case_number_checked(form: ElderFormValidation, value: Any, dispatcher: CollectingDispatcher,
-                        tracker: Tracker) -> Dict[str, Any]:
-    number = numbers.case_number(str(value or ""))
-    if number is None:
-        return form.failed("case_number", dispatcher, tracker,
-                           first_time="办件编号是16位数字。请再输一遍。",
-                           explanation="办件编号在您的凭条或短信上，一共16位数字。找不到的话，可以用手机号查。",
-                           buttons=[{"title": "用手机号查", "payload": '/inform{"track_by": "phone"}'}])
-    return form.answered("case_number", number, tracker)
-
-
-def describe_case(case: Case) -> str:
-    latest = case.timeline[-1]
-    where = "" if latest.department == "12345热线" else f"现在由{latest.department}办理。"
-    return f"编号尾号{case.case_number[-4:]}的事：{case.description} 现在是“{case.status}”。{where}"
-
-
-class ActionShowCase(Action):
-    def name(self) -> str:
-        return "action_show_case"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
-        try:
-            cases = self._cases(tracker)
-        except PortalNotFound:
-            dispatcher.utter_message(text="没有查到这个编号。请核对一下，再查一次。")
-            return [SlotSet("case_number", None), SlotSet("track_by", None)]
-        except PortalError as error:
-            dispatcher.utter_message(text=sentence_for(error))
-            return [SlotSet("track_by", None)]
-        if not cases:
-            dispatcher.utter_message(text="这个手机号没有查到反映过的事。")
-            return [SlotSet("track_by", None), SlotSet("phone_number", None)]
-        latest = cases[0]
-        dispatcher.utter_message(
-            text="".join(describe_case(case) for case in cases[:3]),
-            json_message=directive(**{RESULT: {"title": "办理进度", "value": latest.status,
-                                               "note": f"办件编号尾号{latest.case_number[-4:]}"},
-                                      FINISHED: HOTLINE_TRACK.id}))
-        to_rate = next((case for case in cases if case.closed and case.rating is None), None)
-        if to_rate is not None:
-            dispatcher.utter_message(text="这件事已经办完了。您要评价一下吗？",
-                                     buttons=[{"title": "去评价", "payload": "/hotline_rate"},
-                                              {"title": "不用了", "payload": "/deny"}])
-        else:
-            dispatcher.utter_message(response="utter_what_else")
-        target = to_rate or latest
-        return [SlotSet("case_number", target.case_number), SlotSet("track_by", None),
-                SlotSet("phone_number", None)]
-
-    @staticmethod
-    def _cases(tracker: Tracker) -> List[Case]:
-        if tracker.get_slot("track_by") == "phone":
-            return portal().cases_by_phone(vault().get(tracker.sender_id, "phone_number") or "")
-        return [portal().follow_case(tracker.get_slot("case_number"))]
-
-
-# -- rating a closed case ---------------------------------------------------------------
-
-class ValidateHotlineRateForm(ElderFormValidation):
-    def name(self) -> str:
-        return "validate_hotline_rate_form"
-
-    def validate_case_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> Dict[str, Any]:
-        return case_number_checked(self, value, dispatcher, tracker)
-
-    def validate_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Dict[str, Any]:
-        score = score_of(value)
-        if score is None:
-            return self.failed("rating", dispatcher, tracker, first_time="请点一下“满意”还是“不满意”。",
-                               explanation="请点一下下面的一个按钮：很满意、满意、一般、不满意、很不满意。")
-        return self.answered("rating", float(score), tracker)
-
-
-def score_of(value: Any) -> Optional[int]:
-    try:
-        score = int(float(value))
-    except (TypeError, ValueError):
-        return understanding.rating(str(value or ""))
-    return score if 1 <= score <= 5 else None
-
-
-class ActionSubmitRating(Action):
-    def name(self) -> str:
-        return "action_submit_rating"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[str, Any]]:
-        number, score = tracker.get_slot("case_number"), score_of(tracker.get_slot("rating"))
-        clear = [SlotSet("rating", None), SlotSet("case_number", None)]
-        try:
-            portal().rate_case(number, score)
-        except PortalRefused as refused:
-            if refused.code == "case_not_closed":
-                dispatcher.utter_message(text="这件事还没有办完。办完以后才能评价。")
-            elif refused.code == "already_rated":
-                dispatcher.utter_message(text="这件事您已经评价过了。谢谢您。")
-            else:
-                dispatcher.utter_message(text=sentence_for(refused))
-            return clear
-        except PortalError as error:
-            dispatcher.utter_message(text=sentence_for(error))
-            return clear
-        dispatcher.utter_message(response="utter_rating_thanks", json_message=directive(**{FINISHED: HOTLINE_RATE.id}))
         dispatcher.utter_message(response="utter_what_else")
         return clear

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from common.errands import MEDICAL
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month_day, yuan
-from nlu.actions.identity import ResidentAction
 from nlu.actions.portal_access import portal
+from nlu.actions.resident import ResidentAction
 
 
 class ActionQueryMedical(ResidentAction):

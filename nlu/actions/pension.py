@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from common.errands import PENSION
 from common.kiosk_protocol import FINISHED, RESULT, directive
 from nlu.actions.formatting import month, month_day, yuan
-from nlu.actions.identity import ResidentAction
 from nlu.actions.portal_access import portal
+from nlu.actions.resident import ResidentAction
 from portal.models import PensionPayment
 
 MONTHS_SHOWN = 3

@@ -18,6 +18,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
+from nlu.actions.card import card_route
 from nlu.actions.portal_access import outbox
 from nlu.actions.practice import mark_request
 from nlu.actions.turns import run_action
@@ -33,6 +34,8 @@ def create_action_app(name: str = "elder_actions") -> Sanic:
     # Staff routes for parked 12345 submissions: in a fresh context, so always the real outbox
     # (a lesson's request on the same connection may have marked its context as practice).
     app.blueprint(parked_routes(lambda: contextvars.Context().run(outbox)))
+    # The kiosk's card reader: the card goes to the portal from here, never into the dialogue.
+    app.blueprint(card_route())
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:

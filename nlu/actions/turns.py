@@ -45,7 +45,8 @@ HELP_BUTTON = {"title": "找人帮忙", "payload": HELP_PAYLOAD}
 
 
 @lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
+def portal_pool() -> ThreadPoolExecutor:
+    """The bounded pool every portal call runs in (a hanging portal ties up no more)."""
     return ThreadPoolExecutor(max_workers=get_settings().dialogue.max_concurrent_calls,
                               thread_name_prefix="action")
 
@@ -103,4 +104,4 @@ def _in_worker(executor: ActionExecutor, call: Dict[str, Any], budget: float) ->
         with deadline.budget(budget):
             return asyncio.run(executor.run(call))
 
-    return asyncio.get_running_loop().run_in_executor(_pool(), context.run, work)
+    return asyncio.get_running_loop().run_in_executor(portal_pool(), context.run, work)

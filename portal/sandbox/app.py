@@ -21,15 +21,18 @@ from sanic.response import HTTPResponse
 from portal.sandbox import db as sandbox_db
 from portal.sandbox.halls import halls
 from portal.sandbox.hotline import advance, hotline
-from portal.sandbox.identity import identity
+from portal.sandbox.identity_card import identity_card
+from portal.sandbox.identity_sms import identity_sms
+from portal.sandbox.identity_staff import identity_staff
 from portal.sandbox.medical import medical
 from portal.sandbox.pension import pension
 from portal.sandbox.policies import policies
 from portal.sandbox.replies import ContractError, body, error_reply
+from portal.sandbox.sms_gateway import sms_admin
 
 logger = logging.getLogger(__name__)
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "2.0"
 
 
 @dataclass
@@ -48,7 +51,8 @@ def create_app(db_path: Path, api_key: str, faults: Optional[Faults] = None,
     app.ctx.faults = faults or Faults()
     app.ctx.rng = random.Random()
     app.ctx.counts = {}
-    for blueprint in (identity, pension, medical, hotline, halls, policies):
+    for blueprint in (identity_card, identity_sms, identity_staff, sms_admin, pension, medical, hotline, halls,
+                      policies):
         app.blueprint(blueprint)
     _add_service_routes(app)
     _add_middleware(app)
@@ -92,7 +96,7 @@ def _add_error_handlers(app: Sanic) -> None:
 
     @app.exception(NotFound)
     async def not_found(request: Request, error: Exception) -> HTTPResponse:
-        return error_reply(404, "no_such_endpoint", "no such endpoint in contract version 1")
+        return error_reply(404, "no_such_endpoint", "no such endpoint in contract version 2")
 
     @app.exception(SanicException)
     async def sanic_error(request: Request, error: SanicException) -> HTTPResponse:

@@ -34,22 +34,41 @@ CREATE TABLE IF NOT EXISTS pension_payments (
     status TEXT NOT NULL,
     PRIMARY KEY (id_number, month)
 );
-CREATE TABLE IF NOT EXISTS identity_attempts (
-    id_number TEXT PRIMARY KEY,
-    failures INTEGER NOT NULL,
-    locked_until REAL NOT NULL
-);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     id_number TEXT NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    method TEXT NOT NULL,  -- card | sms | staff
+    kiosk_id TEXT NOT NULL,
+    staff_account TEXT  -- who confirmed, for method staff
 );
-CREATE TABLE IF NOT EXISTS challenges (
-    challenge_id TEXT PRIMARY KEY,
-    id_number TEXT NOT NULL,
-    options TEXT NOT NULL,
-    answer INTEGER NOT NULL,
-    expires_at REAL NOT NULL
+CREATE TABLE IF NOT EXISTS verifications (  -- the resident's record of every way in that worked
+    id INTEGER PRIMARY KEY,
+    id_number TEXT NOT NULL, method TEXT NOT NULL, kiosk_id TEXT NOT NULL, staff_account TEXT,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sms_messages (  -- what the pretend gateway "sent"
+    id INTEGER PRIMARY KEY,
+    phone TEXT NOT NULL, text TEXT NOT NULL, sent_at REAL NOT NULL, purpose TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sms_messages_phone ON sms_messages(phone);
+CREATE TABLE IF NOT EXISTS sms_codes (  -- one per number (hashed), resident or not
+    subject TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL, sent_at REAL NOT NULL, expires_at REAL NOT NULL,
+    failures INTEGER NOT NULL, kiosk_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS identity_locks (subject TEXT PRIMARY KEY, locked_until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS limit_events (event TEXT NOT NULL, subject TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS limit_events_subject ON limit_events(event, subject, at);
+CREATE INDEX IF NOT EXISTS limit_events_at ON limit_events(at);
+CREATE TABLE IF NOT EXISTS staff_checks (
+    check_id TEXT PRIMARY KEY,
+    id_number TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+    created_at REAL NOT NULL, expires_at REAL NOT NULL,
+    status TEXT NOT NULL,  -- waiting | confirmed | refused
+    decided_by TEXT, decided_at REAL,
+    token TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS medical_accounts (
@@ -73,9 +92,13 @@ CREATE TABLE IF NOT EXISTS hotline_cases (
     request_hash TEXT NOT NULL,
     category TEXT NOT NULL, description TEXT NOT NULL, place TEXT NOT NULL,
     district TEXT NOT NULL, contact_phone TEXT NOT NULL,
-    rating_score INTEGER, rating_comment TEXT
+    rating_score INTEGER, rating_comment TEXT,
+    reporter_id_number TEXT,  -- the verified resident who reported it; NULL: the contact phone's owner
+    kiosk_id TEXT,
+    created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS hotline_cases_phone ON hotline_cases(contact_phone);
+CREATE INDEX IF NOT EXISTS hotline_cases_reporter ON hotline_cases(reporter_id_number);
 CREATE TABLE IF NOT EXISTS case_events (
     case_number TEXT NOT NULL REFERENCES hotline_cases(case_number),
     step INTEGER NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL, department TEXT NOT NULL,
@@ -88,6 +111,7 @@ CREATE TABLE IF NOT EXISTS halls (
 CREATE TABLE IF NOT EXISTS appointments (
     appointment_id TEXT PRIMARY KEY,
     idempotency_key TEXT NOT NULL UNIQUE,
+    request_hash TEXT NOT NULL,
     id_number TEXT NOT NULL, hall_id TEXT NOT NULL REFERENCES halls(hall_id),
     day TEXT NOT NULL, start TEXT NOT NULL, service TEXT NOT NULL, status TEXT NOT NULL
 );

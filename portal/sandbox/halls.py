@@ -1,8 +1,15 @@
 """Service halls: where they are, when they open, what to bring; appointment slots; booking
-and cancelling an appointment."""
+and cancelling an appointment.
+
+A booking's Idempotency-Key is bound to its request (resident, hall, service, day, time): the
+same key with the same request returns the booking already made, with anything else it is a
+409 idempotency_conflict, so a key can never hand one resident another's booking.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json as jsonlib
 import re
 import secrets
 from datetime import date, datetime, timedelta
@@ -96,6 +103,11 @@ def appointment_view(db, row) -> Dict[str, Any]:
             "service": row["service"], "materials": MATERIALS[row["service"]], "status": row["status"]}
 
 
+def _fingerprint(number: str, hall_id: str, service: str, day: date, start: str) -> str:
+    request = {"resident": number, "hall_id": hall_id, "service": service, "date": day.isoformat(), "start": start}
+    return hashlib.sha256(jsonlib.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 @halls.post("/appointments")
 async def book(request: Request):
     number = resident_for(request)
@@ -109,9 +121,12 @@ async def book(request: Request):
     if service not in HALL_SERVICES:
         raise ContractError(400, "invalid_service", f"service must be one of {', '.join(HALL_SERVICES)}")
     day = _bookable_day(str(content.get("date", "")))
+    fingerprint = _fingerprint(number, hall_id, service, day, start)
     with transaction(request.ctx.db) as db:
         same = db.execute("SELECT * FROM appointments WHERE idempotency_key=?", (key,)).fetchone()
         if same is not None:
+            if same["request_hash"] != fingerprint:
+                raise ContractError(409, "idempotency_conflict", "this key was used for a different booking")
             return json(appointment_view(db, same))
         slot = next((s for s in _slots(db, _hall(db, hall_id)["hall_id"], day) if s["start"] == start), None)
         if slot is None:
@@ -119,8 +134,8 @@ async def book(request: Request):
         if slot["remaining"] <= 0:
             raise ContractError(409, "slot_full", "this slot is fully booked; choose another")
         appointment_id = "A" + secrets.token_hex(5).upper()
-        db.execute("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, 'booked')",
-                   (appointment_id, key, number, hall_id, day.isoformat(), start, service))
+        db.execute("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
+                   (appointment_id, key, fingerprint, number, hall_id, day.isoformat(), start, service))
         row = db.execute("SELECT * FROM appointments WHERE appointment_id=?", (appointment_id,)).fetchone()
         return json(appointment_view(db, row), status=201)
 

@@ -1,151 +1,88 @@
-"""Identity: verify a resident and hand out a short-lived token, as the real portal does.
+"""What every way in shares: reading the request, issuing a resident token, and finding the
+resident behind a token.
 
-Two ways to prove who you are: the name typed or spoken, or picking your own (masked) name
-among four, which an older resident can do with one tap. Repeated failures pause the
-identity number for a while, like the real gateway.
+Three ways in, each its own module: the ID card read by the kiosk's reader
+(`identity_card`), the typed number with a one-time SMS code (`identity_sms`) and a staff
+member who checks the card in person (`identity_staff`). Whichever way it was, the token
+records how the resident was verified, from which kiosk and, for staff, by whom; the
+`verifications` table keeps that record after the token is gone.
 """
 
 from __future__ import annotations
 
-import json as jsonlib
+import re
 import secrets
 import sqlite3
 import time
-from typing import List
+from typing import Optional
 
-from sanic import Blueprint, Request, json
+from sanic import Request
 
 from common import idnumber
-from portal.sandbox import seed
-from portal.sandbox.db import transaction
-from portal.sandbox.replies import ContractError, body, text_field
+from common.names import mask_name
+from portal.sandbox.limits import TOKEN_SECONDS
+from portal.sandbox.replies import ContractError, text_field
 
-TOKEN_SECONDS = 600
-CHALLENGE_SECONDS = 300
-MAX_FAILURES = 5
-LOCK_SECONDS = 300
-
-identity = Blueprint("identity", url_prefix="/v1/identity")
+KIOSK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}\Z")  # as kiosk.kiosk_id in config/settings.py
+METHODS = ("card", "sms", "staff")
 
 
-def mask_name(name: str) -> str:
-    """'张桂英' -> '张*英', '王林' -> '王*'."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+def kiosk_for(request: Request) -> str:
+    """The X-Kiosk-Id header (limits count per kiosk), or a 400."""
+    kiosk = request.headers.get("X-Kiosk-Id", "")
+    if not kiosk:
+        raise ContractError(400, "missing_kiosk_id", "an X-Kiosk-Id header is required")
+    if not KIOSK_ID.match(kiosk):
+        raise ContractError(400, "invalid_kiosk_id", "X-Kiosk-Id: 1-64 letters, digits, '.', '_' or '-'")
+    return kiosk
 
 
-def _valid_number(content: dict) -> str:
+def optional_kiosk(request: Request) -> Optional[str]:
+    """The X-Kiosk-Id header where it is only recorded (absent is fine, malformed is not)."""
+    return kiosk_for(request) if request.headers.get("X-Kiosk-Id") else None
+
+
+def valid_number(content: dict) -> str:
+    """The identity number of a request body, canonical, with a correct check character."""
     number = idnumber.normalise(text_field(content, "id_number", 32) or "")
     if not idnumber.is_valid(number):
         raise ContractError(400, "invalid_id_number", "identity number format or check digit is wrong")
     return number
 
 
-def _check_not_locked(db: sqlite3.Connection, number: str, now: float) -> None:
-    row = db.execute("SELECT locked_until FROM identity_attempts WHERE id_number=?", (number,)).fetchone()
-    if row and row["locked_until"] > now:
-        wait = int(row["locked_until"] - now) + 1
-        raise ContractError(429, "too_many_attempts", "too many failed attempts; try later",
-                            retry_after=wait)
+def resident(db: sqlite3.Connection, number: str) -> Optional[sqlite3.Row]:
+    return db.execute("SELECT * FROM residents WHERE id_number=?", (number,)).fetchone()
 
 
-def _record_failure(db: sqlite3.Connection, number: str, now: float) -> None:
-    with transaction(db):
-        row = db.execute("SELECT failures FROM identity_attempts WHERE id_number=?", (number,)).fetchone()
-        failures = (row["failures"] if row else 0) + 1
-        locked_until = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0.0
-        db.execute(
-            "INSERT OR REPLACE INTO identity_attempts VALUES (?, ?, ?)",
-            (number, 0 if locked_until else failures, locked_until),
-        )
-
-
-def _issue_token(db: sqlite3.Connection, number: str, now: float) -> dict:
+def issue_token(db: sqlite3.Connection, person: sqlite3.Row, method: str, kiosk: str, now: float,
+                staff_account: Optional[str] = None) -> dict:
+    """A new token and the resident's verification record, inside the caller's transaction;
+    the answer a verified resident gets (VerifiedResident in the contract)."""
+    assert method in METHODS
     token = secrets.token_urlsafe(24)
-    with transaction(db):
-        db.execute("DELETE FROM identity_attempts WHERE id_number=?", (number,))
-        db.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))
-        db.execute("INSERT INTO tokens VALUES (?, ?, ?)", (token, number, now + TOKEN_SECONDS))
-    return {"token": token, "expires_in": TOKEN_SECONDS}
-
-
-def _decoys(real: str, count: int) -> List[str]:
-    rng = secrets.SystemRandom()
-    names = set()
-    while len(names) < count:
-        given = rng.choice(seed.GIVEN_FEMALE + seed.GIVEN_MALE)
-        candidate = rng.choice(seed.SURNAMES) + given
-        if mask_name(candidate) != mask_name(real):
-            names.add(mask_name(candidate))
-    return sorted(names)
-
-
-@identity.post("/challenge")
-async def challenge(request: Request):
-    db: sqlite3.Connection = request.ctx.db
-    number = _valid_number(body(request))
-    now = time.time()
-    _check_not_locked(db, number, now)
-    row = db.execute("SELECT name FROM residents WHERE id_number=?", (number,)).fetchone()
-    if row is None:
-        raise ContractError(404, "resident_not_found", "no resident with this identity number")
-    options = _decoys(row["name"], 3) + [mask_name(row["name"])]
-    secrets.SystemRandom().shuffle(options)
-    challenge_id = secrets.token_urlsafe(16)
-    with transaction(db):
-        db.execute("DELETE FROM challenges WHERE expires_at < ?", (now,))
-        db.execute(
-            "INSERT INTO challenges VALUES (?, ?, ?, ?, ?)",
-            (challenge_id, number, jsonlib.dumps(options, ensure_ascii=False),
-             options.index(mask_name(row["name"])), now + CHALLENGE_SECONDS),
-        )
-    return json({"challenge_id": challenge_id, "options": options, "expires_in": CHALLENGE_SECONDS})
-
-
-@identity.post("/verify")
-async def verify(request: Request):
-    """Either {id_number, name} or {id_number, challenge_id, choice}."""
-    db: sqlite3.Connection = request.ctx.db
-    content = body(request)
-    number = _valid_number(content)
-    now = time.time()
-    _check_not_locked(db, number, now)
-    row = db.execute("SELECT name FROM residents WHERE id_number=?", (number,)).fetchone()
-    if "challenge_id" in content:
-        matched = _challenge_answered(db, number, content, now)
-    else:
-        name = "".join((text_field(content, "name", 32) or "").split())
-        matched = row is not None and name == row["name"]
-    if row is None or not matched:
-        _record_failure(db, number, now)
-        raise ContractError(401, "identity_mismatch", "identity number and name do not match")
-    return json({**_issue_token(db, number, now), "masked_name": mask_name(row["name"])})
-
-
-def _challenge_answered(db: sqlite3.Connection, number: str, content: dict, now: float) -> bool:
-    challenge_id = text_field(content, "challenge_id", 64)
-    choice = content.get("choice")
-    if not isinstance(choice, int) or isinstance(choice, bool):
-        raise ContractError(400, "invalid_request", "'choice' must be an integer")
-    row = db.execute(
-        "SELECT id_number, answer, expires_at FROM challenges WHERE challenge_id=?", (challenge_id,)
-    ).fetchone()
-    with transaction(db):
-        db.execute("DELETE FROM challenges WHERE challenge_id=?", (challenge_id,))
-    if row is None or row["expires_at"] < now or row["id_number"] != number:
-        raise ContractError(400, "challenge_expired", "challenge unknown or expired; ask for a new one")
-    return row["answer"] == choice
+    db.execute("DELETE FROM tokens WHERE expires_at<?", (now,))
+    db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
+               (token, person["id_number"], now + TOKEN_SECONDS, method, kiosk, staff_account))
+    db.execute("INSERT INTO verifications (id_number, method, kiosk_id, staff_account, at) VALUES (?, ?, ?, ?, ?)",
+               (person["id_number"], method, kiosk, staff_account, now))
+    return {"token": token, "expires_in": TOKEN_SECONDS, "masked_name": mask_name(person["name"]), "method": method}
 
 
 def resident_for(request: Request) -> str:
     """The identity number behind the X-Resident-Token header, or a 401."""
-    token = request.headers.get("X-Resident-Token", "")
-    row = request.ctx.db.execute(
-        "SELECT id_number, expires_at FROM tokens WHERE token=?", (token,)
-    ).fetchone()
-    if row is None or row["expires_at"] < time.time():
+    found = token_owner(request)
+    if found is None:
         raise ContractError(401, "token_invalid", "resident token missing, unknown or expired")
+    return found
+
+
+def token_owner(request: Request) -> Optional[str]:
+    """The identity number behind X-Resident-Token; None when the header is absent or the token
+    unknown or expired."""
+    token = request.headers.get("X-Resident-Token", "")
+    if not token:
+        return None
+    row = request.ctx.db.execute("SELECT id_number, expires_at FROM tokens WHERE token=?", (token,)).fetchone()
+    if row is None or row["expires_at"] < time.time():
+        return None
     return row["id_number"]

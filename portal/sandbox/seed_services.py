@@ -11,6 +11,7 @@ from typing import Dict, List, Tuple
 
 from common import understanding
 from common.idnumber import GANZHOU_DISTRICTS
+from common.numbers import case_number_check
 from portal.sandbox.seed import Resident
 
 DISTRICTS: List[str] = list(GANZHOU_DISTRICTS.values())
@@ -84,9 +85,13 @@ def certification(rng: random.Random, today: date, demo_index: int) -> Tuple[str
     return last_done.isoformat(), (last_done + timedelta(days=365)).isoformat()
 
 
-def case_number(day: date, district: str, sequence: int) -> str:
-    """16 digits: date, district index, sequence — read back digit by digit."""
-    return f"{day:%Y%m%d}{DISTRICTS.index(district):02d}{sequence:06d}"
+def case_number(rng: random.Random) -> str:
+    """16 digits: 15 at random (never a leading 0) and the check digit (common.numbers).
+
+    Random so a case number cannot be guessed from another (they were date, district and a
+    running count); the check digit lets the keypad catch a mistyped one."""
+    body = str(rng.randrange(10 ** 14, 10 ** 15))
+    return body + case_number_check(body)
 
 
 def timeline(rng: random.Random, accepted: datetime, steps: int, department: str) -> List[Tuple[str, str, str]]:
@@ -99,7 +104,9 @@ def timeline(rng: random.Random, accepted: datetime, steps: int, department: str
 
 
 def cases(residents: List[Resident], rng: random.Random, today: date, count: int = 150) -> List[Dict]:
-    out = []
+    """Seeded 12345 cases, each reported by a verified resident with their own phone. The demo
+    resident (residents[0], 张桂英) has the first two: one closed and not yet rated, one open."""
+    out, numbers = [], set()
     for sequence in range(1, count + 1):
         demo = sequence <= 2
         resident = residents[0] if demo else rng.choice(residents)
@@ -107,11 +114,15 @@ def cases(residents: List[Resident], rng: random.Random, today: date, count: int
         district = GANZHOU_DISTRICTS[resident.district_code]
         accepted = datetime.combine(today - timedelta(days=rng.randint(1, 90)), time(rng.randint(8, 17), 0))
         steps = {1: 4, 2: 3}.get(sequence, rng.randint(1, 4))
+        number = case_number(rng)
+        while number in numbers:
+            number = case_number(rng)
+        numbers.add(number)
         out.append({
-            "case_number": case_number(accepted.date(), district, sequence),
-            "category": category, "description": rng.choice(PROBLEMS[category]),
+            "case_number": number, "category": category, "description": rng.choice(PROBLEMS[category]),
             "place": f"{district}{rng.choice(ROADS)}附近", "district": district,
             "contact_phone": resident.phone, "idempotency_key": f"seed-{sequence}",
+            "reporter": resident.id_number, "created_at": accepted.timestamp(),
             "timeline": timeline(rng, accepted, steps, DEPARTMENTS[category]),
         })
     return out
@@ -152,9 +163,10 @@ def into(connection, residents: List[Resident], today: date) -> None:
                            (resident.id_number, *certification(rng, today, index)))
     for case in cases(residents, rng, today):
         connection.execute(
-            "INSERT INTO hotline_cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT INTO hotline_cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, ?)",
             (case["case_number"], case["idempotency_key"], "seed", case["category"],
-             case["description"], case["place"], case["district"], case["contact_phone"]))
+             case["description"], case["place"], case["district"], case["contact_phone"],
+             case["reporter"], case["created_at"]))
         connection.executemany("INSERT INTO case_events VALUES (?, ?, ?, ?, ?)",
                                [(case["case_number"], step, *event)
                                 for step, event in enumerate(case["timeline"])])

@@ -283,3 +283,68 @@ def test_a_found_number_spans_exactly_its_digits(data):
 def test_upgrading_a_first_generation_number_gives_the_same_person(number):
     old = number[:6] + number[8:17]
     assert idnumber.is_valid_first_generation(old) and idnumber.upgrade(old) == number
+
+
+# -- the case number's check digit ------------------------------------------------------------
+
+case_bodies = st.text(alphabet="0123456789", min_size=15, max_size=15)
+
+
+def test_the_check_digit_is_damms():
+    assert numbers.case_number_check("000000000000572") == "4"  # Damm's own example: 572 -> 4
+    assert numbers.is_valid_case_number("0000000000005724")
+    assert not numbers.is_valid_case_number("0000000000005723")
+
+
+@pytest.mark.parametrize("number", ["", "572", "00000000000005724", "000000000000572４", "000000000000572X",
+                                    " 0000000000005724", "0000000000005724\n", None])
+def test_anything_but_sixteen_digits_is_no_case_number(number):
+    assert not numbers.is_valid_case_number(number)
+
+
+@pytest.mark.parametrize("body", ["", "12345678901234", "1234567890123456", "12345678901234x",
+                                  "１２３４５６７８９０１２３４５"])
+def test_the_check_needs_a_fifteen_digit_body(body):
+    with pytest.raises(ValueError):
+        numbers.case_number_check(body)
+
+
+@PROPERTY
+@given(case_bodies)
+def test_a_made_case_number_is_valid_and_reads_back(body):
+    number = body + numbers.case_number_check(body)
+    assert numbers.is_valid_case_number(number)
+    assert numbers.case_number(" ".join([number[:4], number[4:8], number[8:12], number[12:]])) == number
+
+
+@PROPERTY
+@given(case_bodies, st.integers(0, 15), st.integers(1, 9))
+def test_one_wrong_digit_is_caught(body, position, shift):
+    number = body + numbers.case_number_check(body)
+    wrong = str((int(number[position]) + shift) % 10)
+    assert not numbers.is_valid_case_number(number[:position] + wrong + number[position + 1:])
+
+
+@PROPERTY
+@given(case_bodies, st.integers(0, 14))
+def test_two_neighbours_swapped_are_caught(body, position):
+    number = body + numbers.case_number_check(body)
+    swapped = number[:position] + number[position + 1] + number[position] + number[position + 2:]
+    assert swapped == number or not numbers.is_valid_case_number(swapped)
+
+
+def test_every_swap_of_different_neighbours_is_caught_everywhere():
+    """Exhaustively, beside the sampled properties: every ordered pair of different digits at
+    every position (the check digit's own included), in bodies that reach every state."""
+    for prefix in ("", "7", "31", "904", "5555", "86420"):
+        for a in "0123456789":
+            for b in "0123456789":
+                if a == b:
+                    continue
+                for position in range(15 - len(prefix) - 1):
+                    body = (prefix + "0" * position + a + b).ljust(15, "3")[:15]
+                    number = body + numbers.case_number_check(body)
+                    for at in range(15):
+                        if number[at] != number[at + 1]:
+                            swapped = number[:at] + number[at + 1] + number[at] + number[at + 2:]
+                            assert not numbers.is_valid_case_number(swapped), (number, at)

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from common.numbers import is_valid_case_number
 from portal.sandbox.server import database_path
-from tests.e2e.conftest import DEMO_PHONE, verify
+from tests.e2e.conftest import DEMO_ID, DEMO_MASKED_NAME, DEMO_PHONE, verify
 
 pytestmark = pytest.mark.services
 
@@ -23,16 +24,15 @@ def yuan(cents: int) -> str:
 
 
 def test_medical_balance_is_the_database_balance(stack, dialogue):
-    reply = verify(dialogue, "/query_medical_insurance")
+    reply = verify(stack, dialogue, "/query_medical_insurance")
     with db(stack) as conn:
-        cents = conn.execute("SELECT balance_cents FROM medical_accounts WHERE id_number='360702195003121226'"
-                             ).fetchone()[0]
+        cents = conn.execute("SELECT balance_cents FROM medical_accounts WHERE id_number=?", (DEMO_ID,)).fetchone()[0]
     assert reply.result["value"] == yuan(cents)
     assert yuan(cents) in reply.text
 
 
-def test_certification_due_soon_offers_a_way(dialogue):
-    reply = verify(dialogue, "/pension_certification")
+def test_certification_due_soon_offers_a_way(stack, dialogue):
+    reply = verify(stack, dialogue, "/pension_certification")
     assert reply.result["value"] == "快到期"
     assert "刷脸" in reply.text and any(b.title == "预约办事" for b in reply.buttons)
 
@@ -74,33 +74,87 @@ def test_wrong_detail_is_corrected_before_submitting(stack, dialogue):
     assert reply.result and len(reply.result["value"].replace(" ", "")) == 16
 
 
-def test_follow_by_case_number_then_rate_the_closed_case(stack, dialogue):
+def demo_cases(stack):
+    """The demo resident's own cases (reported by her, or with her phone): [(case number,
+    status now, rating)], oldest first."""
     with db(stack) as conn:
-        closed = conn.execute("SELECT case_number FROM hotline_cases WHERE case_number LIKE '%0000001'"
-                              ).fetchone()[0]  # the demo resident's closed, unrated case
-    reply = dialogue.send("/hotline_track")
-    assert reply.input_kind == "case_number"
+        return conn.execute(
+            "SELECT c.case_number, (SELECT status FROM case_events e WHERE e.case_number=c.case_number "
+            "ORDER BY step DESC LIMIT 1), c.rating_score FROM hotline_cases c "
+            "WHERE c.reporter_id_number=? OR c.contact_phone=? ORDER BY c.created_at", (DEMO_ID, DEMO_PHONE)).fetchall()
+
+
+def rating_of(stack, case_number: str):
+    with db(stack) as conn:
+        return conn.execute("SELECT rating_score FROM hotline_cases WHERE case_number=?", (case_number,)).fetchone()[0]
+
+
+def test_follow_own_case_by_number_then_rate_it(stack, dialogue):
+    closed = next(number for number, status, rating in demo_cases(stack) if status == "已办结" and rating is None)
+    reply = verify(stack, dialogue, "/hotline_track")
+    assert reply.text.startswith(f"{DEMO_MASKED_NAME}，您好。") and reply.input_kind == "case_number"
+    assert any(b.title == "查我反映过的事" for b in reply.buttons)
     reply = dialogue.send(f'/inform{{"case_number": "{closed}"}}')
-    assert reply.result["value"] == "已办结" and any(b.title == "去评价" for b in reply.buttons)
-    reply = dialogue.send("/hotline_rate")
+    assert reply.result["value"] == "已办结" and f"尾号{closed[-4:]}" in reply.text
+    assert any(b.title == "去评价" for b in reply.buttons)
+    reply = dialogue.send("/hotline_rate")  # already verified: straight to the rating
     assert reply.input_kind == "choice" and len(reply.buttons) == 5
     reply = dialogue.send('/inform{"rating": 4}')
+    assert "您的评价是“满意”。对吗？" in reply.text and reply.input_kind == "yes_no"
+    assert rating_of(stack, closed) is None  # read back, not yet sent
+    reply = dialogue.send("/affirm")
     assert "谢谢您的评价" in reply.text
+    assert rating_of(stack, closed) == 4
+
+
+def test_my_cases_lists_the_residents_own(stack, dialogue):
+    reply = verify(stack, dialogue, "/hotline_track")
+    mine = next(b for b in reply.buttons if b.title == "查我反映过的事")
+    assert mine.payload == '/inform{"track_by": "mine"}'
+    reply = dialogue.send(mine.payload)
+    assert reply.result and reply.result["title"] == "办理进度"
+    own = demo_cases(stack)
+    assert len(own) >= 2
+    for number, _status, _rating in own[-3:]:  # newest first, up to three are told
+        assert f"尾号{number[-4:]}" in reply.text
+
+
+def test_a_case_reported_by_someone_else_is_not_shown(stack, dialogue):
     with db(stack) as conn:
-        assert conn.execute("SELECT rating_score FROM hotline_cases WHERE case_number=?",
-                            (closed,)).fetchone()[0] == 4
+        number, description = conn.execute(
+            "SELECT case_number, description FROM hotline_cases WHERE reporter_id_number IS NOT NULL "
+            "AND reporter_id_number<>? AND contact_phone<>? LIMIT 1", (DEMO_ID, DEMO_PHONE)).fetchone()
+    verify(stack, dialogue, "/hotline_track")
+    reply = dialogue.send(f'/inform{{"case_number": "{number}"}}')
+    assert "没有查到您反映过的这件事" in reply.text
+    assert not reply.result and description not in reply.text and number[-4:] not in reply.text
 
 
-def test_follow_by_phone(dialogue):
-    dialogue.send("/hotline_track")
-    reply = dialogue.send('/inform{"track_by": "phone"}')
-    assert reply.input_kind == "phone"
-    reply = dialogue.send(f'/inform{{"phone_number": "{DEMO_PHONE}"}}')
+def unused_case_number(stack) -> str:
+    """A case number with a right check digit that no case has."""
+    with db(stack) as conn:
+        taken = {row[0] for row in conn.execute("SELECT case_number FROM hotline_cases")}
+    return next(number for number in (f"{prefix}{digit}" for prefix in range(123456789012345, 123456789012400)
+                                      for digit in range(10))
+                if is_valid_case_number(number) and number not in taken)
+
+
+def test_my_cases_after_a_case_not_found(stack, dialogue):
+    verify(stack, dialogue, "/hotline_track")
+    reply = dialogue.send(f'/inform{{"case_number": "{unused_case_number(stack)}"}}')
+    assert "没有查到您反映过的这件事" in reply.text
+    mine = next(b for b in reply.buttons if b.title == "查我反映过的事")
+    reply = dialogue.send(mine.payload)
     assert reply.result and reply.result["title"] == "办理进度"
 
 
+def test_following_a_case_needs_identity_first(dialogue):
+    reply = dialogue.send("/hotline_track")
+    assert reply.input_kind == "id_number"  # before any case number is asked for
+
+
 def test_appointment_booked_after_an_explicit_yes(stack, dialogue):
-    reply = verify(dialogue, "/book_appointment")
+    reply = verify(stack, dialogue, "/book_appointment")
     assert reply.buttons[0].title == "章贡区"
     reply = dialogue.send(reply.buttons[0].payload)
     reply = dialogue.send(next(b.payload for b in reply.buttons if b.title == "社保业务"))
@@ -112,8 +166,8 @@ def test_appointment_booked_after_an_explicit_yes(stack, dialogue):
     reply = dialogue.send("/affirm")
     assert reply.result["title"] == "预约成功" and "身份证" in reply.text
     with db(stack) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM appointments WHERE id_number='360702195003121226' "
-                            "AND status='booked'").fetchone()[0] >= 1
+        assert conn.execute("SELECT COUNT(*) FROM appointments WHERE id_number=? AND status='booked'",
+                            (DEMO_ID,)).fetchone()[0] >= 1
 
 
 def test_hall_info_by_district(dialogue):

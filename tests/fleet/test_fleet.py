@@ -1,8 +1,11 @@
 """The city set-up for real: conversations through nginx (TLS) and the conversation gates to
 two Rasa instances sharing a PostgreSQL tracker store and Redis locks; privacy in what
 reaches the database; expiry; and one instance killed in the middle of a run of whole
-errands. Two action servers share nothing but Redis: a turn may land on either. Every kiosk
-here uses a key of its own, as a city's kiosks do."""
+errands. Two action servers share nothing but Redis: a turn may land on either (the card a
+kiosk's reader read is checked on one, /card_placed may be answered by the other). Every kiosk
+here uses a key of its own, as a city's kiosks do. Residents come in with their ID card, posted
+to the action servers' card route on the central side (bench/fleet_load.py `card_route`: the
+kiosks' side serves the conversation gate only)."""
 
 from __future__ import annotations
 
@@ -15,8 +18,11 @@ import time
 
 import pytest
 
-from bench.fleet_load import DEMO_ID, PENSION_TEXT, drive, load_kiosk_ids
+from bench.fleet_load import DEMO_ID, DEMO_MASKED_NAME, PENSION_TEXT, card_route, drive, load_kiosk_ids
+from common.kiosk_protocol import CARD_PLACED
+from kiosk.card_check import CardChecker
 from kiosk.dialogue_client import DialogueClient
+from portal.sandbox.cards import demo_card
 from portal.sandbox.server import database_path
 
 pytestmark = pytest.mark.services
@@ -40,32 +46,43 @@ def events_of(fleet, sender: str) -> int:
         return cursor.fetchone()[0]
 
 
-def pension_visit(dialogue: DialogueClient) -> str:
-    dialogue.send("/query_pension")
-    reply = dialogue.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
-    own = next(button for button in reply.buttons if button.title == "张*英")
-    return dialogue.send(own.payload).text
+def check_card(fleet, dialogue: DialogueClient) -> bool:
+    """The demo resident's card on this kiosk's reader, checked for its conversation."""
+    route = card_route(fleet.settings, fleet.env)
+    checker = CardChecker(route.base_url, route.key)
+    try:
+        return checker.check(dialogue.sender_id, demo_card(0)).verified
+    finally:
+        checker.close()
+
+
+def pension_visit(fleet, dialogue: DialogueClient) -> str:
+    assert dialogue.send("/query_pension").input_kind == "id_number"
+    assert check_card(fleet, dialogue)
+    return dialogue.send(CARD_PLACED).text
 
 
 def test_two_kiosks_with_the_same_resident_stay_apart(fleet):
-    first, second = client(fleet, "kiosk-a"), client(fleet, "kiosk-b")
+    first, second, third = client(fleet, "kiosk-a"), client(fleet, "kiosk-b"), client(fleet, "kiosk-c")
     try:
-        assert first.sender_id != second.sender_id
-        # Interleaved: the same resident, one errand on each kiosk, turns alternating.
+        assert len({first.sender_id, second.sender_id, third.sender_id}) == 3
+        # Interleaved: one errand on each kiosk, turns alternating.
         assert first.send("/query_pension").input_kind == "id_number"
         assert second.send("/hotline_report").input_kind == "free_speech"
-        reply = first.send(f'/inform{{"id_number": "{DEMO_ID}"}}')
-        assert any(button.title == "张*英" for button in reply.buttons)
+        assert check_card(fleet, first)
         reply = second.send("楼道的灯坏了")
         assert "在哪里" in reply.text  # still its own 12345 report, not the pension question
-        own = next(button for button in first.send(f'/inform{{"id_number": "{DEMO_ID}"}}').buttons
-                   if button.title == "张*英")
-        assert PENSION_TEXT in first.send(own.payload).text
+        # A card checked for one kiosk's visit verifies nobody at another kiosk.
+        reply = third.send(CARD_PLACED)
+        assert "没有核对成功" in reply.text and DEMO_MASKED_NAME not in reply.text
+        reply = first.send(CARD_PLACED)
+        assert reply.text.startswith(f"{DEMO_MASKED_NAME}，您好") and PENSION_TEXT in reply.text
         assert "养老金" not in second.send("文明大道18号").text
         assert events_of(fleet, first.sender_id) > 0 and events_of(fleet, second.sender_id) > 0
     finally:
         first.end_session()
         second.end_session()
+        third.end_session()
 
 
 def test_many_kiosks_at_once_each_get_their_own_answer(fleet):
@@ -74,7 +91,7 @@ def test_many_kiosks_at_once_each_get_their_own_answer(fleet):
     def visit(index: int) -> None:
         dialogue = client(fleet, f"kiosk-{index}")
         try:
-            answers.append(pension_visit(dialogue))
+            answers.append(pension_visit(fleet, dialogue))
         except Exception as error:  # noqa: BLE001 - collected and reported below
             failures.append(repr(error))
         finally:
@@ -93,6 +110,8 @@ def test_the_database_never_holds_a_full_number(fleet):
     dialogue = client(fleet, "kiosk-privacy")
     dialogue.send("/query_pension")
     dialogue.send(DEMO_ID)  # typed as plain text, as the console does
+    assert check_card(fleet, dialogue)  # the card's text goes to the action server, not the dialogue
+    assert PENSION_TEXT in dialogue.send(CARD_PLACED).text
     dialogue.send("/hotline_report")
     dialogue.send(f"楼道的灯坏了，我的电话是{PHONE}")
     dialogue.send("文明大道18号")
@@ -100,7 +119,7 @@ def test_the_database_never_holds_a_full_number(fleet):
     dialogue.send("幺三九一二三四五六七八")  # a number as speech recognition writes it
     text = stored_text(fleet)
     assert events_of(fleet, dialogue.sender_id) > 0
-    assert DEMO_ID not in text and PHONE not in text
+    assert DEMO_ID not in text and PHONE not in text and demo_card(0).name not in text
     assert "幺三九一二三四五六七八" not in text
     assert "1226" in text and "5678" in text  # the masked forms are what remains
     dialogue.end_session()
@@ -108,7 +127,7 @@ def test_the_database_never_holds_a_full_number(fleet):
 
 def test_ending_a_session_deletes_its_conversation(fleet):
     dialogue = client(fleet, "kiosk-wipe")
-    pension_visit(dialogue)
+    assert PENSION_TEXT in pension_visit(fleet, dialogue)
     sender = dialogue.sender_id
     assert events_of(fleet, sender) > 0
     dialogue.end_session()
@@ -182,11 +201,13 @@ def test_killing_a_rasa_instance_mid_run_loses_nothing(fleet):
 
     keys = {kiosk_id: fleet.key(kiosk_id) for kiosk_id in load_kiosk_ids(4)}
     result = asyncio.run(drive(fleet.url, keys, seconds=75, max_errands=60, hotline_share=0.4,
-                               during=kill, during_after=8, ca_certificate=fleet.ca_certificate))
+                               during=kill, during_after=8, ca_certificate=fleet.ca_certificate,
+                               card=card_route(fleet.settings, fleet.env)))
     assert killed_at and victim.poll() is not None
     assert result.errors == []
-    # A turn in flight on the killed instance is replayed on the survivor; a spent one-time name
-    # challenge then asks for the name once more. At most one such turn per kiosk.
+    # A turn in flight on the killed instance is replayed on the survivor; a /card_placed the
+    # first had already answered then greets with the tiles, and the errand is tapped again.
+    # At most one such turn per kiosk.
     assert result.asked_again <= 4
     assert result.errands >= 8
     assert sum(1 for ended in result.finished_at if ended > killed_at[0] + 5) >= 5  # on the survivor

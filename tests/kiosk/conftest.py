@@ -17,6 +17,7 @@ import pytest
 
 from config import load_settings
 from config.settings import PrinterSettings
+from kiosk.devices.card_simulator import SimulatedReader
 from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, silence_wav
 from tests.kiosk.ui import UiDriver, Xvfb
 
@@ -35,7 +36,14 @@ def xvfb() -> Iterator[Xvfb]:
 
 
 @pytest.fixture(scope="session")
-def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
+def card_reader() -> Iterator[SimulatedReader]:
+    """The kiosk's ID card reader: the GA/T 467 simulator on a pseudo-terminal, no card on it."""
+    with SimulatedReader() as reader:
+        yield reader
+
+
+@pytest.fixture(scope="session")
+def kiosk(xvfb, stack, card_reader, tmp_path_factory) -> Iterator[UiDriver]:
     settings = load_settings(str(stack.config_path))
     model = mandarin_model_dir(settings)
     model = model if (model / "am" / "final.mdl").exists() else korean_model_dir()
@@ -48,8 +56,12 @@ def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
     from kiosk.environment import prepare
 
     prepare(settings)
-    # The kiosk reaches the session's centre console like a kiosk in a centre would.
+    # The kiosk reaches the session's centre console like a kiosk in a centre would, and its
+    # ID card reader (the simulated one, over a real pseudo-terminal) its action server.
     os.environ[settings.console.kiosk_key_env] = stack.env[settings.console.kiosk_key_env]
+    os.environ[settings.dialogue.card_key_env] = stack.env[settings.dialogue.card_key_env]
+    settings = settings.copy(update={"devices": settings.devices.copy(update={
+        "card_reader": settings.devices.card_reader.copy(update={"enabled": True, "port": card_reader.device})})})
     from kiosk.app import KioskApp
     from kiosk.dialogue_client import DialogueClient
     from kiosk.speech.audio_out import NullSink, WavFileSink
@@ -70,9 +82,13 @@ def kiosk(xvfb, stack, tmp_path_factory) -> Iterator[UiDriver]:
 
 
 @pytest.fixture
-def ui(kiosk) -> Iterator[UiDriver]:
-    """Each test starts on the home screen, standard text size, nothing of a previous visit."""
+def ui(kiosk, card_reader) -> Iterator[UiDriver]:
+    """Each test starts on the home screen, standard text size, nothing of a previous visit,
+    no card on the reader."""
     app = kiosk.app
+    if card_reader.card is not None:
+        card_reader.lift()
+        kiosk.wait_until(lambda: not app.controller.card.on_reader, what="the card lifted")
     app.controller.session.end()
     app.state.scale_index = 0
     app.state.font_scale = app.settings.kiosk.text_scales[0]

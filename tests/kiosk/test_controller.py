@@ -13,12 +13,13 @@ from typing import Callable, Dict, List, Optional
 
 import pytest
 
-from common.kiosk_protocol import directive
+from common.kiosk_protocol import END_VISIT, directive
 from config import load_settings
-from kiosk.controller import IDLE_WARNING, KioskController, Timing
+from kiosk.controller import KioskController, Timing
 from kiosk.dialogue_client import Button, Reply
 from kiosk.help_queue import HelpQueue
-from kiosk.session import END_VISIT, KioskSession
+from kiosk.idle import IDLE_WARNING
+from kiosk.session import KioskSession
 from kiosk.speech.speaker import SilentSpeaker
 from kiosk.staff import StaffSettings
 from kiosk.state import KioskState
@@ -255,6 +256,21 @@ def test_volunteer_words_need_the_residents_consent(kiosk):
     k.controller.home()
     k.controller.console.handle({"type": "volunteer_text", "text": "查医保"})
     assert "查医保" not in k.dialogue.sent  # consent ended with the visit
+
+
+def test_a_staff_check_raises_help_with_it_and_staffs_decision_asks_the_dialogue(kiosk):
+    wait = Reply(texts=("好的，工作人员马上过来，看一下您的身份证。请您在这里稍等。",),
+                 directives=directive(identity_check="check-abc12345", step="staff_check")["kiosk"])
+    k = kiosk(answers={'/inform{"identity_way": "staff"}': wait})
+    k.after(lambda: k.controller.choose('/inform{"identity_way": "staff"}', "请工作人员核验"))
+    [request] = k.session.help_queue.open_requests()
+    assert request.identity_check == "check-abc12345"  # the console will show staff the check
+    k.controller.console.handle({"type": "identity_checked", "check_id": "check-of-another-visit"})
+    assert k.dialogue.sent[-1] == '/inform{"identity_way": "staff"}'  # not this visit's check
+    k.after(lambda: k.controller.console.handle({"type": "identity_checked", "check_id": "check-abc12345"}))
+    assert k.dialogue.sent[-1] == '/inform{"staff_check": "check-abc12345"}'
+    k.controller.home()
+    assert k.session.identity_check == ""
 
 
 def test_a_lesson_waits_gives_hints_and_moves_on(kiosk):

@@ -3,6 +3,8 @@ practice mode, so only the sandbox is touched); and lesson files checked on load
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from common.lessons import load_lessons
@@ -24,6 +26,11 @@ def do_step(ui, step, values) -> None:
         ui.tap(ready())
     elif step.action == "type":
         ui.wait_until(lambda: ui.current() == "keypad", timeout=60, what="keypad")
+        if target == "*":  # the practice code, read off the screen as the learner does
+            state = ui.app.state
+            shown = re.search(r"练习用的验证码是\s*([0-9]{6})", state.earlier_text)
+            assert shown, f"the practice code is not on the keypad screen: {state.entry_prompt!r}"
+            target = shown.group(1)
         for key in target:
             ui.tap(ui.find_button((KeyButton,), key))
         ui.tap(ui.screen.ids.confirm)

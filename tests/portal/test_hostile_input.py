@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.errors import PortalError, PortalRefused
+from common.masking import redact
+from portal.errors import PortalError, PortalNotFound, PortalRefused
 from portal.models import CaseRequest
 from portal.sandbox.server import database_path
 
@@ -38,8 +39,10 @@ def test_hotline_stores_it_exactly_or_refuses_it_clearly(raw, description, place
     if response.status_code == 400:
         assert response.json()["error"]["code"] == "invalid_request"
         return
-    case = raw.get(f"/v1/hotline/cases/{response.json()['case_number']}").json()
-    assert case["description"] == description.strip() and case["place"] == place.strip()
+    case = response.json()
+    assert case["description"] == redact(description.strip()) and case["place"] == redact(place.strip())
+    stored = raw.sql("SELECT description, place FROM hotline_cases WHERE case_number=?", case["case_number"])
+    assert stored == [(description.strip(), place.strip())]
 
 
 @SETTINGS
@@ -62,20 +65,34 @@ def someone(sandbox) -> str:
 
 @SETTINGS
 @given(name=hostile_text, real_number=st.booleans(), other=hostile_text)
-def test_identity_with_hostile_input_is_refused_not_crashed(client, someone, name, real_number, other):
+def test_card_with_hostile_input_is_refused_not_crashed(client, someone, name, real_number, other):
     with pytest.raises(PortalError) as refused:
-        client.verify_identity(someone if real_number else other, name=name + "x")  # never the right name
+        client.verify_card(someone if real_number else other, name + "x", None, "test-hostile")  # never right
     assert isinstance(refused.value, PortalRefused)
 
 
 @SETTINGS
+@given(number=hostile_text, code=hostile_text, kiosk=hostile_text)
+def test_codes_and_staff_checks_with_hostile_input_are_refused_not_crashed(client, number, code, kiosk):
+    for call in (lambda: client.verify_sms_code(number, code, "test-hostile"),
+                 lambda: client.send_sms_code(number, kiosk or "x y"),
+                 lambda: client.request_staff_check(number, "test-hostile"),
+                 lambda: client.staff_check(number, kiosk or "x y"),
+                 lambda: client.staff_check_for_staff(code, kiosk or "x y"),
+                 lambda: client.decide_staff_check(code, kiosk or "x y", True)):
+        with pytest.raises(PortalError) as refused:
+            call()
+        assert isinstance(refused.value, (PortalRefused, PortalNotFound)), refused.value
+
+
+@SETTINGS
 @given(case_number=hostile_text)
-def test_case_lookup_with_hostile_numbers(client, case_number):
+def test_case_lookup_with_hostile_numbers(client, token, case_number):
     with pytest.raises(PortalError):
-        client.follow_case(case_number)
+        client.follow_case(case_number, token, "test-hostile")
 
 
 def test_residents_table_survives(client, raw):
     client.submit_case(CaseRequest("其他", "'; DROP TABLE residents;--", "x", "章贡区", "13912345678"),
-                       uuid.uuid4().hex)
-    assert client.identity_challenge("360702195003121226").options
+                       uuid.uuid4().hex, "test-hostile")
+    assert raw.token("360702195003121226")

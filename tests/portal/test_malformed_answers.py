@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.client import PortalClient
-from portal.errors import PortalError, PortalInvalidAnswer
+from portal.client import PortalClient, attempts_left
+from portal.errors import PortalError, PortalInvalidAnswer, PortalRefused
 from tests.portal.fake_portal import FakePortal
 from tests.portal.test_contract import a_case
 
@@ -55,13 +55,61 @@ def test_malformed_pension_answers(fake, client, status, body, content_type):
 
 
 def test_unmasked_name_from_the_portal_is_refused(fake, client):
-    fake.reply(200, json.dumps({"token": "t" * 20, "expires_in": 600, "masked_name": "张桂英"}))
+    fake.reply(200, json.dumps({"token": "t" * 20, "expires_in": 600, "masked_name": "张桂英", "method": "card"}))
     with pytest.raises(PortalInvalidAnswer):
-        client.verify_identity("360702195003121226", name="张桂英")
+        client.verify_card("360702195003121226", "张桂英", None, "test-kiosk")
+    fake.reply(200, json.dumps({"status": "confirmed", "token": "t" * 20, "expires_in": 600, "masked_name": "张桂英"}))
+    with pytest.raises(PortalInvalidAnswer):
+        client.staff_check("some-check-id", "test-kiosk")
+    fake.reply(200, json.dumps({"kiosk_id": "k1", "masked_name": "张桂英", "status": "waiting",
+                                "created_at": "2026-11-24T09:00:00+08:00"}))
+    with pytest.raises(PortalInvalidAnswer):
+        client.staff_check_for_staff("some-check-id", "staff.wang")
+
+
+@pytest.mark.parametrize("answer", [
+    {"status": "waiting", "token": "t" * 20},  # a token before anybody confirmed
+    {"status": "confirmed", "token": None},  # confirmed without one
+    {"status": "approved"},
+    {"status": "waiting", "expires_in": -5},
+])
+def test_a_staff_check_answer_that_makes_no_sense_is_refused(fake, client, answer):
+    fake.reply(200, json.dumps(answer))
+    with pytest.raises(PortalInvalidAnswer):
+        client.staff_check("some-check-id", "test-kiosk")
+
+
+@pytest.mark.parametrize("answer", [{"expires_in": 0, "resend_after": 60}, {"expires_in": 300},
+                                    {"expires_in": "300", "resend_after": -1}])
+def test_a_code_sent_answer_that_makes_no_sense_is_refused(fake, client, answer):
+    fake.reply(202, json.dumps(answer))
+    with pytest.raises(PortalInvalidAnswer):
+        client.send_sms_code("360702195003121226", "test-kiosk")
+
+
+def test_attempts_left_is_read_only_when_it_is_a_count(fake, client):
+    for body, expected in [({"attempts_left": 2}, 2), ({"attempts_left": "2"}, None), ({"attempts_left": -1}, None),
+                           ({"attempts_left": True}, None), ({}, None)]:
+        error = {"error": {"code": "identity_mismatch", "message": "no", **body}}
+        fake.reply(401, json.dumps(error))
+        with pytest.raises(PortalRefused) as refused:
+            client.verify_sms_code("360702195003121226", "123456", "test-kiosk")
+        assert refused.value.code == "identity_mismatch" and attempts_left(refused.value) == expected
+
+
+def test_malformed_header_values_are_never_sent(fake, client):
+    before = fake.requests
+    for kiosk in ("two words", "line\r\nbreak", "机器一号", "k" * 65):
+        with pytest.raises(PortalRefused) as refused:
+            client.send_sms_code("360702195003121226", kiosk)
+        assert refused.value.code == "invalid_kiosk_id"
+    with pytest.raises(PortalRefused):
+        client.decide_staff_check("some-check-id", "王 工作人员", True)
+    assert fake.requests == before
 
 
 def test_unmasked_phone_in_a_case_is_refused(fake, client):
-    case = {"case_number": "2026112400000001", "category": "其他", "description": "x", "place": "y",
+    case = {"case_number": "5820461392703516", "category": "其他", "description": "x", "place": "y",
             "district": "章贡区", "masked_phone": "13912345678", "status": "已受理",
             "timeline": [{"status": "已受理", "at": "2026-11-24T09:00", "department": "12345热线"}],
             "rating": None}

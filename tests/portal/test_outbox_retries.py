@@ -31,7 +31,7 @@ PHONE = "13912340000"
 Answer = Tuple[int, Dict[str, str], bytes]
 
 
-def case_answer(number: str = "2026112400000001") -> Answer:
+def case_answer(number: str = "5820461392703516") -> Answer:
     case = {"case_number": number, "category": "其他", "description": "楼道的灯坏了", "place": "人民路",
             "district": "章贡区", "masked_phone": "139 **** 0000", "status": "已受理",
             "timeline": [{"status": "已受理", "at": "2026-11-24T09:00", "department": "12345热线"}],
@@ -106,7 +106,7 @@ def test_429_and_408_keep_the_error_other_callers_know(fake):
     client = PortalClient(fake.url, "key", connect_timeout=0.5, read_timeout=2.0, retries=0, backoff=0.0)
     fake.play(status_answer(429, **{"Retry-After": "30"}))
     with pytest.raises(PortalRefused) as busy:  # what a locked identity check has always been
-        client.verify_identity("360702195003121226", name="张桂英")
+        client.verify_sms_code("360702195003121226", "123456", "test-kiosk")
     assert isinstance(busy.value, PortalTryLater) and busy.value.retry_after == 30
     fake.play(status_answer(408))
     with pytest.raises(PortalInvalidAnswer) as timed_out:
@@ -130,7 +130,7 @@ def test_429_with_retry_after_is_delivered_once_after_the_wait(fake, tmp_path, r
         client.close()
     assert len(fake.times) == 2  # one refusal for now, one delivery: once
     assert fake.times[1] - fake.times[0] >= 1.9  # not before the portal said
-    assert outbox.case_number_for(submission.reference) == "2026112400000001"
+    assert outbox.case_number_for(submission.reference) == "5820461392703516"
 
 
 def test_408_is_tried_again(fake, tmp_path):

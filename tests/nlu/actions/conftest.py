@@ -77,6 +77,9 @@ def tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str 
 
 def run(action, tracker_: Tracker, domain_: Dict[str, Any]):
     """(events, messages) of one action run."""
+    from nlu.actions.practice import mark_request
+
+    mark_request(tracker_.sender_id)  # as the action server does for each call
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_, domain_))
     return events, dispatcher.messages
@@ -88,3 +91,48 @@ def said(messages: List[Dict[str, Any]]) -> str:
 
 def slots_of(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+
+
+@pytest.fixture
+def resident(portal_for_actions) -> Dict[str, str]:
+    """A sandbox resident no other test in this session has used (so the portal's limits on
+    codes per number never carry over), with a kiosk of its own."""
+    return fresh_resident(portal_for_actions)
+
+
+@pytest.fixture
+def stranger(portal_for_actions) -> Dict[str, str]:
+    """Another resident, at another kiosk."""
+    return fresh_resident(portal_for_actions)
+
+
+def fresh_resident(stack: Stack) -> Dict[str, str]:
+    import sqlite3
+
+    from portal.sandbox.server import database_path
+
+    with sqlite3.connect(database_path(stack.settings)) as db:
+        rows = db.execute("SELECT id_number, name FROM residents ORDER BY id_number").fetchall()
+    number, name = next((row for row in rows if row[0] not in _USED), (None, None))
+    assert number, "the sandbox has run out of unused residents"
+    _USED.add(number)
+    return {"id_number": number, "name": name, "sender": f"kiosk-t{len(_USED)}-{number[-4:]}"}
+
+
+_USED: set = set()
+
+
+def code_sent_to(stack: Stack, id_number: str) -> str:
+    """The newest one-time code the sandbox "sent" to the resident's phone."""
+    return next(message.code for message in stack.portal().sandbox_sms(id_number=id_number) if message.code)
+
+
+def verified(stack: Stack, resident_: Dict[str, str]) -> Dict[str, Any]:
+    """The slots of a resident verified by SMS code, as the identity form leaves them."""
+    from nlu.actions.resident import kiosk_id, verified_slots
+
+    client = stack.portal()
+    kiosk = kiosk_id(resident_["sender"])
+    client.send_sms_code(resident_["id_number"], kiosk)
+    answer = client.verify_sms_code(resident_["id_number"], code_sent_to(stack, resident_["id_number"]), kiosk)
+    return verified_slots(answer.token, answer.expires_in, answer.masked_name, "sms", "masked")

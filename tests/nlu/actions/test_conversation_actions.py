@@ -49,7 +49,7 @@ def test_understood_but_out_of_place_is_taken_back_and_the_question_asked_again(
 @pytest.mark.parametrize("entities, heard, starts", [
     ([{"entity": "appointment_date", "value": "明天"}], "好的，帮您预约", "identity_form"),
     ([{"entity": "hall_service", "value": "户籍业务"}], "好的，帮您预约", "identity_form"),
-    ([{"entity": "case_number", "value": "2026092600000001"}], "办理进度", "hotline_track_form"),
+    ([{"entity": "case_number", "value": "5820461392703516"}], "办理进度", "identity_form"),
 ])
 def test_a_detail_with_no_errand_starts_the_errand_it_belongs_to(domain, entities, heard, starts):
     events, messages = run(ActionAnswerDetail(), tracker(text="x", entities=entities), domain)

@@ -1,5 +1,5 @@
-"""12345: the report form's validation (what it accepts, what it says when it cannot, the
-explanation after repeated failures), submission through the outbox, following and rating."""
+"""12345 reports: the form's validation (what it accepts, what it says when it cannot, the
+explanation after repeated failures) and submission through the outbox."""
 
 from __future__ import annotations
 
@@ -7,14 +7,7 @@ import sqlite3
 
 import pytest
 
-from nlu.actions.hotline import (
-    ActionShowCase,
-    ActionSubmitHotlineReport,
-    ActionSubmitRating,
-    ValidateHotlineRateForm,
-    ValidateHotlineReportForm,
-    ValidateHotlineTrackForm,
-)
+from nlu.actions.hotline import ActionSubmitHotlineReport, ValidateHotlineReportForm
 from nlu.actions.vault import vault
 from portal.sandbox.server import database_path
 from tests.nlu.actions.conftest import SENDER, run, said, slots_of, tracker
@@ -95,28 +88,3 @@ def test_a_forgotten_phone_number_is_asked_again_not_guessed(domain):
     vault().forget(SENDER)
     _events, messages = run(ActionSubmitHotlineReport(), tracker(report_slots()), domain)
     assert "手机号要再输一次" in said(messages)
-
-
-def test_a_case_number_with_spaces_is_read(domain):
-    events, messages = validate(ValidateHotlineTrackForm(), "hotline_track_form", "case_number",
-                                {"case_number": "2026 0926 0000 0001"}, domain)
-    assert slots_of(events)["case_number"] == "2026092600000001" and messages == []
-
-
-def test_an_unknown_case_is_said_and_asked_again(domain):
-    events, messages = run(ActionShowCase(), tracker({"case_number": "9999999999999999"}), domain)
-    assert "没有查到这个编号" in said(messages) and slots_of(events)["case_number"] is None
-
-
-def test_ratings_said_in_words(domain):
-    for words, score in (("很不满意", 1), ("不满意", 2), ("还行", 3), ("满意", 4), ("五星", 5)):
-        events, _ = validate(ValidateHotlineRateForm(), "hotline_rate_form", "rating", {"rating": words}, domain)
-        assert slots_of(events)["rating"] == float(score), words
-
-
-def test_a_rating_for_an_open_case_is_refused_kindly(portal_for_actions, domain):
-    with sqlite3.connect(database_path(portal_for_actions.settings)) as db:
-        open_case = db.execute("SELECT case_number FROM hotline_cases c WHERE (SELECT COUNT(*) FROM case_events e "
-                               "WHERE e.case_number=c.case_number) < 4 LIMIT 1").fetchone()[0]
-    _events, messages = run(ActionSubmitRating(), tracker({"case_number": open_case, "rating": 4.0}), domain)
-    assert "还没有办完" in said(messages)

@@ -1,0 +1,72 @@
+"""A verified resident in a conversation: what verification leaves in the slots, whether it
+still holds, and the base of every errand that needs it.
+
+Only the masked name and number stay in the conversation record; the portal's short-lived
+token is the proof, and how the resident was verified (card, sms, staff) is kept with it.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABCMeta, abstractmethod
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from common.kiosk_protocol import PRACTICE_PREFIX, SCREEN, directive
+from nlu.actions.portal_errors import sentence_for
+from portal.errors import PortalError, PortalRefused
+
+STOP_LOCKED = "locked"
+STOP_UNAVAILABLE = "unavailable"
+# A token this close to expiry is not used: the errand would fail half-way.
+TOKEN_MARGIN_SECONDS = 30
+
+
+def kiosk_id(conversation: str) -> str:
+    """The kiosk a conversation belongs to: its id is `[practice-]<kiosk id>-<random>`."""
+    sender = str(conversation or "")
+    if sender.startswith(PRACTICE_PREFIX):
+        sender = sender[len(PRACTICE_PREFIX):]
+    return sender.rpartition("-")[0] or sender
+
+
+def kiosk_of(tracker: Tracker) -> str:
+    return kiosk_id(tracker.sender_id)
+
+
+def identity_still_valid(tracker: Tracker) -> bool:
+    expires = tracker.get_slot("resident_token_expires")
+    return (bool(tracker.get_slot("resident_token")) and bool(expires)
+            and float(expires) > time.time() + TOKEN_MARGIN_SECONDS)
+
+
+def verified_slots(token: str, expires_in: float, masked_name: str, way: str,
+                   masked_number: str) -> Dict[str, Any]:
+    """What verification leaves in the conversation: masked forms and the token, nothing more."""
+    return {"resident_token": token, "resident_token_expires": time.time() + expires_in,
+            "person_name": masked_name, "id_number": masked_number, "verified_by": way, "identity_stop": None}
+
+
+class ResidentAction(Action, metaclass=ABCMeta):
+    """An errand that needs a verified resident. When identity failed (the identity step
+    already said why) it just shows the home tiles again; portal errors become a sentence.
+    Subclasses implement `answer` with the resident's token."""
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        """The errand itself, for a verified resident."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        if tracker.get_slot("identity_stop") or not identity_still_valid(tracker):
+            dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
+            return [SlotSet("identity_stop", None)]
+        try:
+            return self.answer(dispatcher, tracker, tracker.get_slot("resident_token"))
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return [SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else []
