@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: help setup train run services terminal test test-fast lint validate bench icons clean nlu-data \
-	nlu-report dialogue-test fleet-up fleet-down bench-fleet
+	nlu-report dialogue-test fleet-up fleet-down bench-fleet bundle
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,8 +59,9 @@ nlu-data: setup  ## regenerate the generated training data and domain parts (fro
 nlu-report: setup  ## intents and entities on held-out, misheard and blind sentences: docs/nlu-report.md
 	@$(RASA_PY) nlu/tools/nlu_report.py
 
-bench: train  ## measure start-up, reply latency and memory; writes docs/benchmarks.md
+bench: train  ## start-up, reply latency, memory, a hanging portal, injected faults; writes docs/benchmarks.md
 	@$(PY) bench/run_bench.py
+	@$(PY) bench/faults_bench.py
 
 fleet-up: train  ## a city's central dialogue service here: nginx, Rasa x N, PostgreSQL, Redis (config: fleet)
 	@$(PY) main.py fleet up
@@ -70,6 +71,9 @@ fleet-down:  ## stop what fleet-up started
 
 bench-fleet: train  ## errands/s and latency against 1, 2 and 4 Rasa instances, and with one killed
 	@$(PY) bench/fleet_bench.py
+
+bundle: train  ## one offline archive for kiosk PCs (code, both Pythons, wheels, model) in dist/
+	@$(PY) main.py bundle --out dist
 
 icons: setup  ## redraw the pictograms in assets/icons
 	@$(PY) scripts/draw_icons.py

@@ -2,10 +2,9 @@
 
 Each kiosk runs errands back to back, the way a resident does them on the kiosk: a tapped
 tile and the resident's ID card on the reader, or a 12345 report from description to
-confirmation. The card goes where a kiosk's reader sends it, to the action servers'
-`/identity/card` with the card key (kiosk/card_check.py); the fleet's kiosks' side (nginx,
-TLS) serves the conversation gate only, so the simulated kiosks post it on the central side
-(`card_route`). Cards, unlike SMS codes, have no limits but wrong cards: the load is not
+confirmation. The card goes where a fleet kiosk's reader sends it (kiosk/card_check.py):
+through the balancer to the conversation gate, with the kiosk's own key, which passes it to
+an action server for that kiosk's visit only. Cards, unlike SMS codes, have no limits but wrong cards: the load is not
 capped by portal/sandbox/limits.py. Every reply is checked (the amount is the database's,
 a report gets a case number), so a wrong or lost answer counts as an error, not a success.
 Each simulated kiosk is a real fleet kiosk: its own key in a header, HTTPS checked against
@@ -28,31 +27,12 @@ from typing import Callable, List, Mapping, Optional
 import aiohttp
 
 from common.kiosk_protocol import CARD_PLACED
-from config import Settings
 from kiosk.dialogue_client import Reply, parse_reply
 from portal.sandbox.cards import demo_card
 
 DEMO_ID = "360702195003121226"
 DEMO_MASKED_NAME = "张*英"
 PENSION_TEXT = "3,215.60"
-
-
-@dataclass(frozen=True)
-class CardRoute:
-    """Where a kiosk's card reader posts the card it read, and the key it needs."""
-
-    base_url: str  # the action server (kiosk/card_check.py adds /identity/card)
-    key: str
-
-    @property
-    def url(self) -> str:
-        return self.base_url.rstrip("/") + "/identity/card"
-
-
-def card_route(settings: Settings, env: Mapping[str, str]) -> CardRoute:
-    """The fleet's action servers behind the central balancer (loopback), with the card key
-    the supervisor gave them (`env`: the fleet's environment)."""
-    return CardRoute(f"http://127.0.0.1:{settings.fleet.action_balancer_port}", env[settings.dialogue.card_key_env])
 
 
 def card_body(conversation: str) -> dict:
@@ -101,13 +81,12 @@ def load_kiosk_ids(count: int) -> List[str]:
 
 class SimulatedKiosk:
     def __init__(self, http: aiohttp.ClientSession, base_url: str, key: str, kiosk_id: str,
-                 result: LoadResult, card: Optional[CardRoute] = None) -> None:
+                 result: LoadResult) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {key}"}
         self.kiosk_id = kiosk_id
         self.result = result
-        self.card = card
         self.sender = ""
 
     async def send(self, message: str) -> Reply:
@@ -127,9 +106,9 @@ class SimulatedKiosk:
                 raise ErrandFailed(f"wipe answered HTTP {response.status}")
 
     async def place_card(self) -> None:
-        """The demo resident's card on the reader: checked by an action server for this visit."""
-        assert self.card is not None
-        async with self.http.post(self.card.url, headers={"Authorization": f"Bearer {self.card.key}"},
+        """The demo resident's card on the reader: through the gate, with this kiosk's own key
+        (runtime/gate.py), checked by an action server for this visit."""
+        async with self.http.post(f"{self.base_url}/identity/card", headers=self.headers,
                                   json=card_body(self.sender)) as response:
             if response.status != 200:
                 raise ErrandFailed(f"card check answered HTTP {response.status}")
@@ -184,14 +163,10 @@ def expect(condition: bool, what: str, reply: Reply) -> None:
 
 async def drive(base_url: str, kiosk_keys: Mapping[str, str], seconds: float, max_errands: int = 1000,
                 hotline_share: float = 0.3, during: Optional[Callable[[], None]] = None,
-                during_after: float = 0.0, seed: int = 7, ca_certificate: Optional[str] = None,
-                card: Optional[CardRoute] = None) -> LoadResult:
+                during_after: float = 0.0, seed: int = 7, ca_certificate: Optional[str] = None) -> LoadResult:
     """Run one simulated kiosk per entry of `kiosk_keys` (kiosk id -> its key) for up to
     `seconds` (and `max_errands` in all); call `during()` once, `during_after` seconds in (the
-    fault test kills an instance there). HTTPS is checked against `ca_certificate`. Pension
-    errands need `card` (`card_route(settings, env)`): the resident's card is the way in."""
-    if card is None and hotline_share < 1:
-        raise ValueError("pension errands need the card route: drive(..., card=card_route(settings, env))")
+    fault test kills an instance there). HTTPS is checked against `ca_certificate`."""
     random.seed(seed)
     result = LoadResult()
     timeout = aiohttp.ClientTimeout(total=120)
@@ -199,7 +174,7 @@ async def drive(base_url: str, kiosk_keys: Mapping[str, str], seconds: float, ma
     deadline = began + seconds
     tls = ssl.create_default_context(cafile=ca_certificate)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(ssl=tls)) as http:
-        tasks = [SimulatedKiosk(http, base_url, key, kiosk_id, result, card).run(deadline, max_errands, hotline_share)
+        tasks = [SimulatedKiosk(http, base_url, key, kiosk_id, result).run(deadline, max_errands, hotline_share)
                  for kiosk_id, key in kiosk_keys.items()]
         if during is not None:
             async def fault() -> None:

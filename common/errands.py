@@ -92,8 +92,19 @@ IDENTITY_FORM = Form("identity_form", (
 
 PENSION = Errand("pension", "query_pension", "查养老金", "action_query_pension", needs_identity=True,
                  tile=Tile("查养老金", "pension", "#0A4D8C"))
+# The yearly pension certification: its status, then done here (a staff member in person, or
+# the face check where a camera is fitted) or a home visit; the way rides in the payload
+# (/pension_certification{"certification_way": "staff"}) or in the words (nlu/actions/certification.py).
 CERTIFICATION = Errand("certification", "pension_certification", "养老资格认证", "action_certification_status",
-                       needs_identity=True)
+                       needs_identity=True, tile=Tile("养老认证", "certification", "#1E4D2B"))
+# An SMS 30 days before the next due date, to the resident's phone or a family member's.
+CERTIFICATION_REMINDER = Errand(
+    "certification_reminder", "certification_reminder", "设认证提醒", "action_set_certification_reminder",
+    needs_identity=True,
+    form=Form("certification_reminder_form", (
+        Step("reminder_to", "选提醒谁"),
+        Step("reminder_phone", "输家人手机号"),
+    )))
 MEDICAL = Errand("medical", "query_medical_insurance", "查医保", "action_query_medical", needs_identity=True,
                  tile=Tile("查医保", "medical", "#004D40"))
 HOTLINE_REPORT = Errand(
@@ -138,8 +149,38 @@ HALL_INFO = Errand("hall_info", "service_hall_info", "问办事大厅", "action_
                    form=Form("hall_info_form", (Step("district", "选区县"),)))
 POLICY = Errand("policy", "policy_question", "问政策", "action_answer_policy")
 
-ERRANDS: Tuple[Errand, ...] = (PENSION, CERTIFICATION, MEDICAL, HOTLINE_REPORT, HOTLINE_TRACK, HOTLINE_RATE,
-                               APPOINTMENT, HALL_INFO, POLICY)
+# Yearly contributions (城乡居民医保, 城乡居民养老保险), as at the government kiosks: 缴费 asks for
+# whom (nlu/actions/payments.py), oneself or a household member, the resident verified. Each form
+# shows and says what is due, then asks for the payer's consent before the QR code
+# (nlu/actions/payment_forms.py). Paying for anyone else by their number is not offered yet.
+PAYMENT = Errand("payment", "pay_contribution", "缴费", "action_ask_payer", tile=Tile("缴费", "payment", "#6B4500"))
+_DUES_AND_CONSENT = (Step("pay_dues_read", "查要交的费", asked=False), Step("pay_dues", "选要交的费"),
+                     Step("pay_consent", "同意付款"))
+PAY_SELF = Errand("pay_self", "pay_for_self", "给自己缴费", "action_create_payment_order", needs_identity=True,
+                  form=Form("pay_self_form", _DUES_AND_CONSENT))
+PAY_FAMILY = Errand("pay_family", "pay_for_family", "给家里人缴费", "action_create_payment_order",
+                    needs_identity=True, form=Form("pay_family_form", (Step("pay_member", "选家里人"),
+                                                                       *_DUES_AND_CONSENT)))
+# The payment link by SMS to a relative far away, from the payment screen (nlu/actions/payment_link.py).
+PAY_LINK = Errand("pay_link", "send_pay_link", "发付款短信", "action_send_pay_link",
+                  form=Form("pay_link_form", (Step("pay_link_phone", "输家人手机号"),
+                                              Step("pay_link_confirmed", "确认发短信"))))
+# The resident's booked appointments: list, cancel one, move one (nlu/actions/appointment_manage.py,
+# appointment_move.py).
+MY_APPOINTMENTS = Errand("my_appointments", "my_appointments", "我的预约", "action_my_appointments",
+                         needs_identity=True, tile=Tile("我的预约", "my_appointments", "#2B3F7A"))
+APPOINTMENT_CANCEL = Errand("appointment_cancel", "cancel_appointment", "取消预约", "action_cancel_appointment",
+                            needs_identity=True, form=Form("appointment_cancel_form", (
+                                Step("appointment_choice", "选预约"), Step("cancel_confirmed", "确认取消预约"))))
+APPOINTMENT_MOVE = Errand("appointment_move", "move_appointment", "改预约时间", "action_move_appointment",
+                          needs_identity=True, form=Form("appointment_move_form", (
+                              Step("appointment_choice", "选预约"), Step("move_date", "选新日子"),
+                              Step("move_time", "选新时间"), Step("move_confirmed", "确认改时间"))))
+
+# In the order of the tiles (the home screen shows the first ones that fit, 更多 the rest).
+ERRANDS: Tuple[Errand, ...] = (PENSION, MEDICAL, HOTLINE_REPORT, HOTLINE_TRACK, HOTLINE_RATE, APPOINTMENT,
+                               CERTIFICATION, CERTIFICATION_REMINDER, HALL_INFO, POLICY, PAYMENT, PAY_SELF,
+                               PAY_FAMILY, PAY_LINK, MY_APPOINTMENTS, APPOINTMENT_CANCEL, APPOINTMENT_MOVE)
 
 # The home screen's last tile: calls a person at once, even with the network down.
 HELP_TILE = Tile("找人帮忙", "help", "#8E1B14")

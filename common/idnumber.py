@@ -2,7 +2,7 @@
 
 The kiosk checks the check digit before a number is ever sent, so a mistyped digit is
 caught on the keypad with a kind word rather than as a refusal from the portal. How a number
-may be written (spaces, full-width digits, said in words) is `common.numbers`' business;
+may be written (spaces, full-width digits, said in words) is `common.number_finder`'s business;
 this module only judges the canonical form.
 
 Older residents may still quote the 15-digit number of a first-generation card: it has no
@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Dict, Optional
 
-from common import numbers
+from common import number_finder, numbers
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -56,7 +56,7 @@ def normalise(raw: str) -> str:
     """The canonical form of a number however it was written ("3607 0219 …", full-width digits,
     a lower-case x, digits said in words); anything else without spaces and in upper case, so
     `is_valid` can refuse it."""
-    return numbers.identity_number(raw or "") or re.sub(r"\s+", "", raw or "").upper()
+    return number_finder.identity_number(raw or "") or re.sub(r"\s+", "", raw or "").upper()
 
 
 def birth_date(number: str) -> Optional[date]:

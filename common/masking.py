@@ -4,7 +4,7 @@ One place decides what may be shown, so the screen, the voice and the log file c
 disagree about how much of a number is visible: an identity number keeps its first and last
 four (3607 ********** 1226), a phone number its first three and last four (138 **** 5678),
 a number said in words its last four as said (*******五六七八). What counts as a number, in
-any of the ways residents and machines write one, is decided by `common.numbers`.
+any of the ways residents and machines write one, is decided by `common.number_finder`.
 
 Logging is masked after formatting (`RedactingFormatter`): a traceback or a stack dump can
 carry a whole tracker with full numbers in it, and those never pass through `getMessage()`.
@@ -16,8 +16,8 @@ import logging
 import re
 from typing import Any, List, Optional
 
-from common import numbers
-from common.numbers import FoundNumber
+from common import number_finder, numbers
+from common.number_finder import FoundNumber
 
 _NON_DIGITS = re.compile(r"[^0-9]")
 _PREFIX_SEPARATOR = re.compile(r"(?:[\s\-\u2010-\u2015\u2212\uff0d.\uff0e+]|%20)+\Z")  # "0086-" -> "0086"
@@ -25,7 +25,7 @@ _PREFIX_SEPARATOR = re.compile(r"(?:[\s\-\u2010-\u2015\u2212\uff0d.\uff0e+]|%20)
 
 def mask_id_number(number: str) -> str:
     """'360702195003121234' -> '3607 ********** 1234': the area and the last four only."""
-    return _masked_id(numbers.identity_number(number) or number.strip().upper())
+    return _masked_id(number_finder.identity_number(number) or number.strip().upper())
 
 
 def _masked_id(number: str) -> str:
@@ -36,7 +36,7 @@ def _masked_id(number: str) -> str:
 
 def mask_phone(number: str) -> str:
     """'13812345678' (or '+86 138-1234-5678') -> '138 **** 5678'."""
-    return _masked_phone(numbers.phone_number(number) or _NON_DIGITS.sub("", numbers.normalise_digits(number)))
+    return _masked_phone(number_finder.phone_number(number) or _NON_DIGITS.sub("", numbers.normalise_digits(number)))
 
 
 def _masked_phone(digits: str) -> str:
@@ -47,15 +47,15 @@ def _masked_phone(digits: str) -> str:
 
 def last_four(number: str) -> str:
     """The last four characters of the number proper ("尾号1234"), however it was written."""
-    canonical = numbers.phone_number(number) or numbers.identity_number(number)
+    canonical = number_finder.phone_number(number) or number_finder.identity_number(number)
     return (canonical or number.strip())[-4:]
 
 
 def _masked(text: str, found: FoundNumber) -> str:
-    if found.spoken or found.kind is numbers.NumberKind.SPOKEN:
+    if found.spoken or found.kind is number_finder.NumberKind.SPOKEN:
         # Said in words: nothing but the last four as said, so a read-back stays natural.
         return "*" * max(len(found.number) - 4, 0) + found.tail
-    if found.kind is numbers.NumberKind.IDENTITY:
+    if found.kind is number_finder.NumberKind.IDENTITY:
         return _masked_id(found.number)
     prefix = text[found.start:found.body_start]  # "+86 " as written, or nothing
     return (_PREFIX_SEPARATOR.sub("", prefix) + " " if prefix else "") + _masked_phone(found.number)
@@ -63,9 +63,9 @@ def _masked(text: str, found: FoundNumber) -> str:
 
 def redact(text: str) -> str:
     """Mask every identity, mobile or long spoken number inside free text (logs, transcripts,
-    tracker events), in every format `common.numbers` reads; case numbers, amounts, dates,
+    tracker events), in every format `common.number_finder` reads; case numbers, amounts, dates,
     times and short numbers stay exactly as they were."""
-    found = numbers.find_numbers(text)
+    found = number_finder.find_numbers(text)
     if not found:
         return text
     pieces: List[str] = []

@@ -40,3 +40,7 @@ def meaningful(text: Optional[str], minimum: int = DESCRIPTION_MINIMUM) -> bool:
     for filler in _FILLERS:
         cleaned = cleaned.replace(filler, "")
     return len(cleaned) >= minimum
+
+# A turn that would otherwise show and say nothing (an action failed, a reply got lost): the
+# dialogue's guard (nlu/reply_guard.py) and the kiosk's (kiosk/session.py) both say this.
+NOTHING_DONE = "对不起，刚才没有办成。请您再说一遍，或者点“找人帮忙”。"

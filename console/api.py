@@ -64,6 +64,42 @@ class UsageBody(_Strict):
     events: List[UsageEvent] = Field(default_factory=list, max_length=2000)  # kiosk/console_link.py keeps 2000
 
 
+class DiskState(_Strict):
+    free_bytes: int = Field(ge=0)
+    total_bytes: int = Field(ge=0)
+
+
+class MemoryState(_Strict):
+    available_bytes: Optional[int] = Field(None, ge=0)
+    total_bytes: Optional[int] = Field(None, ge=0)
+
+
+class SystemState(_Strict):
+    disk: DiskState
+    memory: MemoryState
+
+
+class DeviceState(_Strict):
+    enabled: Optional[bool] = None
+    present: Optional[bool] = None
+    kind: Optional[Text] = Field(None, max_length=20)
+    capture_devices: Optional[int] = Field(None, ge=0, le=1000)
+    devices: Optional[int] = Field(None, ge=0, le=1000)
+
+
+class HealthBody(_Strict):
+    """The kiosk PC's health record (runtime/health_record.py), for the desk's 自助机 page."""
+
+    version: Text = Field(max_length=64)
+    checked_at: Text = Field(max_length=40)
+    healthy: bool
+    last_healthy_at: Optional[Text] = Field(None, max_length=40)
+    services: Dict[Annotated[str, Field(max_length=40)], bool] = Field(default_factory=dict, max_length=20)
+    system: SystemState
+    devices: Dict[Annotated[str, Field(max_length=40)], DeviceState] = Field(default_factory=dict, max_length=20)
+    problems: List[Annotated[Text, Field(max_length=120)]] = Field(default_factory=list, max_length=40)
+
+
 def _problem(status: int, message: str, **more: Any) -> HTTPResponse:
     return json({"error": message, **more}, status=status)
 
@@ -132,3 +168,12 @@ async def usage(request: Request, kiosk_id: str) -> HTTPResponse:
         return refused
     stored = request.app.ctx.store.record_usage(kiosk_id, [event.model_dump() for event in body.events])
     return json({"stored": stored})
+
+
+@api.post("/<kiosk_id>/health")
+async def health(request: Request, kiosk_id: str) -> HTTPResponse:
+    refused, body = _checked(request, kiosk_id, HealthBody)
+    if refused or body is None:
+        return refused
+    request.app.ctx.store.record_health(kiosk_id, body.model_dump())
+    return json({"ok": True})

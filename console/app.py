@@ -22,7 +22,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, redirect
 
 from common.lessons import Lesson
-from config.settings import ConsoleSettings
+from config.service_settings import ConsoleSettings
 from console.auth import Accounts
 from console.help_desk import HelpDesk
 from console.identity_checks import IdentityChecks
@@ -38,7 +38,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 512 * 1024  # a kiosk's 2000 usage events are ~200 KB
 CLEAN_EVERY_SECONDS = 60
+# media-src blob: lets the voice pack page play back a take recorded in this page, before upload.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "media-src 'self' blob:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 HSTS = "max-age=31536000"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -48,8 +50,10 @@ STATUS_WORDS = {400: "这个请求看不懂。", 403: "这一页您不能打开�
 
 def create_app(store: Store, lessons: List[Lesson], console: Optional[ConsoleSettings] = None,
                local_kiosk: Optional[Tuple[str, str]] = None, parked: Optional[ParkedClient] = None,
-               name: str = "centre_console", identity_checks: Optional[IdentityChecks] = None) -> Sanic:
-    from console import api, help_pages, pages, parked_pages
+               name: str = "centre_console", identity_checks: Optional[IdentityChecks] = None,
+               voice_packs: Optional[Path] = None) -> Sanic:
+    from console import api, certification_checks, help_pages, kiosk_pages, pages, parked_pages, voice_pages
+    from console.certification_checks import CertificationChecks
 
     console = console or ConsoleSettings()
     app = Sanic(name, configure_logging=False)
@@ -66,11 +70,16 @@ def create_app(store: Store, lessons: List[Lesson], console: Optional[ConsoleSet
     app.ctx.kiosk_keys = KioskKeys(store, local_kiosk)
     app.ctx.parked = parked
     app.ctx.identity_checks = identity_checks
+    # Staff certifying the pension in person: the same portal client as the identity checks.
+    app.ctx.certification_checks = CertificationChecks(identity_checks.portal) if identity_checks else None
     app.ctx.lessons = {lesson.id: lesson for lesson in lessons}
+    app.ctx.voice_packs = voice_packs  # the voice packs' folder (None: this desk records none)
+    app.ctx.voice_catalogue = None  # the prompt catalogue, read on first use
     app.ctx.templates = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                                     autoescape=select_autoescape(["html"]))
     app.static("/static", str(STATIC))
-    for blueprint in (pages.pages, help_pages.help_pages, parked_pages.parked_pages, api.api):
+    for blueprint in (pages.pages, help_pages.help_pages, certification_checks.certification_pages,
+                      parked_pages.parked_pages, voice_pages.voice_pages, kiosk_pages.kiosk_pages, api.api):
         app.blueprint(blueprint)
 
     @app.before_server_start

@@ -17,8 +17,10 @@ from typing import Any, Callable, Dict, List, Tuple
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from common.kiosk_protocol import task_of
 from console.app import form_value, message, render, require
 from console.help_desk import Refused
+from console.place_names import place_names
 
 help_pages = Blueprint("help_pages")
 STREAM_SECONDS = 3600  # then the browser reconnects by itself
@@ -29,11 +31,11 @@ def _clock(timestamp: float) -> str:
 
 
 def help_view(row: Dict[str, Any], now: float, username: str) -> Dict[str, Any]:
-    """A request as the page shows it: how long the resident waited, whose it is."""
+    """A request as the page shows it: how long the resident waited, whose it is, where they were."""
     waited = int(now - row["created_at"])
     handovers = [dict(h, clock=_clock(h["at"])) for h in row.get("handovers", [])]
     return dict(row, waited=f"{waited // 60}分{waited % 60:02d}秒", mine=row.get("claimed_by") == username,
-                handovers=handovers)
+                handovers=handovers, **place_names(row.get("errand") or "", row.get("step") or ""))
 
 
 def _help_list(request: Request) -> List[Dict[str, Any]]:
@@ -148,7 +150,8 @@ async def detail(request: Request, request_id: int) -> HTTPResponse:
     view = help_view(row, time.time(), request.ctx.session.username)
     check = None
     checks = request.app.ctx.identity_checks
-    if row.get("identity_check") and checks is not None and request.ctx.session.role == "staff":
+    if task_of(row.get("identity_check") or "")[0] == "identity" and checks is not None \
+            and request.ctx.session.role == "staff":
         check = await asyncio.get_running_loop().run_in_executor(
             None, checks.view, row["identity_check"], request.ctx.session.username)
     return render(request, "help_detail.html", help=view, consent=bool(kiosk.get("consent")), check=check)

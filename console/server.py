@@ -14,6 +14,7 @@ from console.identity_checks import IdentityChecks
 from console.kiosk_keys import KioskKeys
 from console.parked import ParkedClient
 from console.store import Store
+from kiosk.speech.packs import packs_root
 from portal.client import PortalClient
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def serve(settings: Settings) -> int:
         logger.info("fleet console: only kiosks registered with `main.py add-kiosk` are accepted")
     parked = ParkedClient(outbox_url(settings), secret(settings.dialogue.outbox_key_env))
     checks = IdentityChecks(PortalClient.from_settings(settings))
-    app = create_app(store_for(settings), lessons, console, local, parked, identity_checks=checks)
+    app = create_app(store_for(settings), lessons, console, local, parked, identity_checks=checks,
+                     voice_packs=packs_root(settings.data_dir))
     ssl: Optional[Dict[str, Any]] = None
     if console.tls:
         ssl = {"cert": str(settings.path(str(console.tls_certificate))),

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS kiosks (
     kiosk_id TEXT PRIMARY KEY, last_seen REAL NOT NULL, consent INTEGER NOT NULL DEFAULT 0,
     lesson_id TEXT, lesson_step INTEGER, lesson_steps INTEGER, step_since REAL, hints INTEGER
 );
+CREATE TABLE IF NOT EXISTS kiosk_health (
+    kiosk_id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS kiosk_keys (
     kiosk_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created_at REAL NOT NULL
 );
@@ -169,6 +172,18 @@ class Store:
         with self.db() as db:
             row = db.execute("SELECT * FROM kiosks WHERE kiosk_id=?", (kiosk_id,)).fetchone()
         return dict(row) if row else None
+
+    def record_health(self, kiosk_id: str, record: Dict[str, Any]) -> None:
+        """The kiosk PC's latest health record (runtime/health_record.py): one row a kiosk."""
+        with self.db() as db:
+            db.execute("INSERT INTO kiosk_health (kiosk_id, body, received_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT(kiosk_id) DO UPDATE SET body=excluded.body, received_at=excluded.received_at",
+                       (kiosk_id, json.dumps(record, ensure_ascii=False), time.time()))
+
+    def health(self) -> Dict[str, Dict[str, Any]]:
+        with self.db() as db:
+            rows = db.execute("SELECT kiosk_id, body, received_at FROM kiosk_health").fetchall()
+        return {row["kiosk_id"]: dict(json.loads(row["body"]), received_at=row["received_at"]) for row in rows}
 
     def send_to_kiosk(self, kiosk_id: str, event: Dict[str, Any]) -> None:
         with self.db() as db:

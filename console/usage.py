@@ -8,6 +8,9 @@ import io
 from collections import Counter, defaultdict
 from typing import Any, Dict, List
 
+from common.errands import errand_name
+from console.place_names import step_label
+
 COLUMNS = ["kiosk_id", "day", "sessions", "errands_started", "errands_finished", "gave_up", "fallbacks",
            "help_requests", "average_turns_per_errand"]
 
@@ -26,7 +29,7 @@ def summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
         elif row["kind"] == "errand_started":
             by_errand[row["errand"]]["started"] += 1
         elif row["kind"] == "gave_up":
-            gave_up_at[f"{row['errand']}：{row['step']}"] += 1
+            gave_up_at[f"{errand_name(row['errand'])}：{step_label(row['step'], row['errand'])}"] += 1
     table = []
     for (kiosk_id, day), counts in sorted(per_day.items()):
         done = turns[(kiosk_id, day)]

@@ -19,8 +19,9 @@ from kiosk import fonts
 from kiosk.card_check import CardChecker
 from kiosk.console_link import ConsoleLink
 from kiosk.controller import KioskController, Timing
-from kiosk.devices.card_reader import CardWatcher, watcher_from_settings
+from kiosk.devices.card_watcher import CardWatcher, watcher_from_settings
 from kiosk.dialogue_client import DialogueClient
+from kiosk.face_desk import camera_from_settings
 from kiosk.help_queue import HelpQueue
 from kiosk.offline_desk import offline_support
 from kiosk.printing import print_receipt
@@ -97,19 +98,21 @@ class KioskApp(App):
             schedule=lambda seconds, call: Clock.schedule_once(lambda _dt: call(), seconds),
             listener=self._listener(), staff=StaffSettings(self.settings), link=self._console_link(session),
             printer=(lambda result: print_receipt(printer, result, kiosk.kiosk_id)) if printer.kind != "none" else None,
-            card_checker=CardChecker.from_settings(self.settings) if reader.enabled else None,
-            deliver=on_ui_thread)
+            card_checker=CardChecker.from_settings(self.settings) if reader.enabled else None, quit_app=self.stop,
+            deliver=on_ui_thread, staff_wait_seconds=kiosk.staff_wait_seconds)
         self.card_watcher = watcher_from_settings(
             reader, lambda event: on_ui_thread(lambda: self.controller.card.on_event(event)))
         if self.card_watcher is not None:
             self.card_watcher.start()
+        self._attach_camera()
         for name, screen_class in SCREENS.items():
             screens.add_widget(screen_class(name=name))
         screens.current = "home"
         self._overlays = {"waiting": WaitingOverlay(), "idle": IdleOverlay()}
         self.state.bind(waiting=lambda _s, on: self._overlay("waiting", on),
                         idle_seconds_left=lambda _s, left: self._overlay("idle", left > 0))
-        Window.bind(on_touch_down=lambda *_args: self.controller.touched())
+        # A tap anywhere stops the kiosk's speech at once (and counts as activity).
+        Window.bind(on_touch_down=lambda *_args: self.controller.voice.tapped())
         Clock.schedule_interval(self.controller.tick, 1)
         return root
 
@@ -123,6 +126,16 @@ class KioskApp(App):
         if not listener.available:
             self.state.notice = VOICE_OFF_NOTICE
         return listener
+
+    def _attach_camera(self) -> None:
+        """devices.camera: the face desk reports it to the action server (which offers the face check)."""
+        camera = self.settings.devices.camera
+        if not camera.enabled:
+            return
+        checker = self.controller.card.checker or CardChecker.from_settings(self.settings)
+        if checker is not None:
+            self.controller.face.attach(camera_from_settings(self.settings), self.settings.kiosk.kiosk_id, checker,
+                                        camera.mirrored)
 
     def _console_link(self, session: KioskSession) -> Optional[ConsoleLink]:
         console = self.settings.console
@@ -147,10 +160,12 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         # Said once: the greeting, and that voice input is off when it is.
-        greeting = self.root.ids.screens.get_screen("home").ids.greeting.text
+        greeting = self.root.ids.screens.get_screen("home").greeting
         self.speaker.speak(greeting + self.state.notice)
 
     def on_stop(self) -> None:
+        if self.controller is not None:
+            self.controller.face.detach()  # the face check is no longer offered for this kiosk
         if self.card_watcher is not None:
             self.card_watcher.stop()
         if self.outbox_sender is not None:

@@ -41,12 +41,19 @@ class CardChecker:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Optional[CardChecker]:
-        """The embedded kiosk's own action server; None when this kiosk has no card key."""
-        key = secret(settings.dialogue.card_key_env)
-        if key is None or not settings.dialogue.embedded:
+        """The embedded kiosk's own action server, with the card key; a fleet kiosk's gate
+        (runtime/gate.py), with the kiosk's own key and the service's CA. None when this
+        kiosk has no key for either."""
+        dialogue = settings.dialogue
+        timeout = dialogue.turn_budget_seconds + 2
+        if dialogue.embedded:
+            key = secret(dialogue.card_key_env)
+            return cls(f"http://127.0.0.1:{dialogue.action_port}", key, timeout) if key else None
+        key = secret(dialogue.kiosk_key_env)
+        if key is None:
             return None
-        timeout = settings.dialogue.turn_budget_seconds + 2
-        return cls(f"http://127.0.0.1:{settings.dialogue.action_port}", key, timeout)
+        ca = str(settings.path(dialogue.ca_certificate)) if dialogue.ca_certificate else True
+        return cls(dialogue.base_url, key, timeout, verify=ca)
 
     def check(self, conversation: str, card: IdCard) -> CardOutcome:
         body = {"conversation": conversation, "id_number": card.id_number, "name": card.name,

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Protocol
 
 from common.kiosk_protocol import CARD_PLACED
 from kiosk.card_check import CardChecker, CardCheckUnavailable
-from kiosk.devices.card_reader import CardPlaced, CardRemoved, CardUnreadable, ReaderBack, ReaderLost
+from kiosk.devices.card_watcher import CardPlaced, CardRemoved, CardUnreadable, ReaderBack, ReaderLost
 from kiosk.lesson_runner import Cancellable, Scheduler
 
 logger = logging.getLogger(__name__)

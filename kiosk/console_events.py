@@ -1,6 +1,6 @@
 """What the centre console asks of the kiosk: a volunteer claimed the help request, asks to
-type for the resident, typed words, staff checked the resident's card in person, or staff
-start a guided lesson.
+type for the resident, typed words, staff checked the resident's card in person, staff decided
+the pension certification in person (kiosk/staff_wait.py), or staff start a guided lesson.
 
 Typing for a resident needs their consent, asked on the screen and ended with the visit;
 without it nothing typed at the console reaches the kiosk.
@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 from typing import Any, Callable, Dict, Optional, Protocol
+
+from common.kiosk_protocol import CERTIFICATION_DECIDED
+from kiosk.lesson_runner import Scheduler
+from kiosk.staff_wait import StaffWait
 
 CLAIMED = "志愿者马上就到，请您稍等。"
 CONSENT_QUESTION = "工作人员想在屏幕上帮您输入，可以吗？"
@@ -46,15 +50,21 @@ class StatusSink(Protocol):
 
 class ConsoleEvents:
     def __init__(self, kiosk: KioskActions, link: Optional[StatusSink],
-                 start_lesson: Callable[[str], None]) -> None:
+                 start_lesson: Callable[[str], None], schedule: Optional[Scheduler] = None,
+                 staff_wait_seconds: float = 300.0) -> None:
         self.kiosk = kiosk
         self.link = link
         self.start_lesson = start_lesson
+        # Staff certifying the pension in person (kiosk/staff_wait.py): waits for the console.
+        staff_wait = StaffWait(kiosk, schedule, staff_wait_seconds) if schedule is not None else None
+        self.staff_wait = staff_wait
         self.consent = False
         self._handlers: Dict[str, Callable[[Dict[str, Any]], None]] = {
             "claimed": self._claimed, "ask_consent": self._ask_consent,
             "volunteer_text": self._volunteer_text, "identity_checked": self._identity_checked,
             "start_lesson": self._lesson}
+        if staff_wait is not None:
+            self._handlers[CERTIFICATION_DECIDED] = staff_wait.decided
 
     def handle(self, event: Dict[str, Any]) -> None:
         """One event from the console (delivered on the UI thread); unknown kinds are ignored."""
@@ -107,3 +117,5 @@ class ConsoleEvents:
         if self.consent and self.link is not None:
             self.link.report(consent=0)  # consent ends with the visit
         self.consent = False
+        if self.staff_wait is not None:
+            self.staff_wait.visit_ended()

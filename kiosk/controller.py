@@ -1,10 +1,7 @@
 """What every tap and every reply does: the one place that decides which screen comes next.
 
-Screens only call these methods and show `KioskState`; the session talks to Rasa. The
-controller maps a reply to a screen (keypad when Rasa asks for a number, result when it
-sends one, home when it says so, conversation otherwise), runs the idle timer, and keeps
-the text size. Voice input, the staff panel, the centre console's events, the usage figures
-and guided lessons are parts it is composed of, each built here from what it needs.
+Screens call these methods and show `KioskState`; the session talks to Rasa. A reply picks the screen (keypad,
+result, home, else conversation); idle timer, text size, and the parts (voice, staff, console, desks) live here.
 """
 
 from __future__ import annotations
@@ -18,10 +15,13 @@ from kiosk.card_check import CardChecker
 from kiosk.card_desk import CardDesk
 from kiosk.console_events import ConsoleEvents
 from kiosk.dialogue_client import Reply
+from kiosk.face_desk import FaceDesk
+from kiosk.home_menu import HomeMenu
 from kiosk.idle import IdleTimer, Timing
 from kiosk.keypad import Keypad
 from kiosk.lesson_runner import LessonRunner, Scheduler
 from kiosk.number_entry import NUMBER_INPUTS, NumberEntry
+from kiosk.payment_desk import PaymentDesk
 from kiosk.printing import print_in_background
 from kiosk.session import KioskSession
 from kiosk.speech.listener import Listener
@@ -50,8 +50,10 @@ class KioskController:
                  listener: Optional[Listener] = None, staff: Optional[StaffSettings] = None,
                  link=None, printer: Optional[Callable[[dict], None]] = None,
                  card_checker: Optional[CardChecker] = None,
-                 deliver: Callable[[Callable[[], None]], None] = lambda call: call()) -> None:
+                 deliver: Callable[[Callable[[], None]], None] = lambda call: call(),
+                 quit_app: Callable[[], None] = lambda: None, staff_wait_seconds: float = 300.0) -> None:
         self.state = state
+        self.quit_app = quit_app  # close the window (the staff panel's 退出到维护)
         self.screens = screens
         self.session = session
         self.speaker = speaker
@@ -65,11 +67,14 @@ class KioskController:
         self.last_result: dict = {}
         self.usage = UsageFigures(link, session)
         self.lessons = LessonRunner(self, session, schedule, link)
-        self.console = ConsoleEvents(self, link, self.lessons.start)
+        self.console = ConsoleEvents(self, link, self.lessons.start, schedule, staff_wait_seconds)
         self.voice = VoiceInput(listener, self, speaker, timing.short_answer_seconds, timing.free_speech_seconds)
-        self.staff = StaffPanel(staff, self, speaker, clock) if staff is not None else None
+        self.menu = HomeMenu(self, speaker)  # 更多 and the voice button
+        self.staff = StaffPanel(staff, self, speaker, clock, self.menu.use_default_voice) if staff is not None else None
         self.keypad = Keypad(self, self.staff.log_in if self.staff is not None else lambda _pin: None)
         self.card = CardDesk(self, session, card_checker, schedule, deliver)
+        self.payment = PaymentDesk(self, session, card_checker, schedule, deliver)  # a QR code to pay
+        self.face = FaceDesk(self, session, card_checker, deliver)  # the camera, when app.py attaches one
         session.events.on_reply = self.on_reply
         session.events.on_waiting = self.on_waiting
         session.events.on_wiped = self.on_wiped
@@ -126,7 +131,8 @@ class KioskController:
         if self.screens.current == "home":
             self.say_locally(NOTHING_BEFORE)
             return
-        self.session.say("/go_back", "返回")
+        if not self.menu.back():  # 更多 goes back home by itself
+            self.session.say("/go_back", "返回")
 
     def repeat(self) -> None:
         self.touched()
@@ -221,6 +227,7 @@ class KioskController:
         self.state.card_invite = bool(reply.directives.get(CARD_ON_READER)) and self.state.card_reader
         first = CARD_FIRST if self.state.card_invite else ""
         self.usage.from_reply(reply)
+        self.console.staff_wait.saw(reply)  # staff certifying the pension in person
         if reply.speech_change:  # the reply itself says "好的，我说慢一点"
             getattr(self.speaker, reply.speech_change)()
         if reply.bigger_text:
@@ -246,6 +253,8 @@ class KioskController:
             self.screens.current = "home"
         else:
             self._show_question(texts, "conversation")
+        for desk in (self.payment, self.face):  # a payment order's QR code; FACE_CHECK "start": the camera
+            desk.saw(reply)
         return first + reply.text + self.lessons.after_reply()
 
     def _show_question(self, texts: List[str], screen: str) -> None:
@@ -264,7 +273,8 @@ class KioskController:
         self.in_errand = False
         self.voice.expect(None, [])
         self.voice.stop()
-        self.speaker.reset()  # rate and volume are remembered for one visit only
+        self.speaker.reset()  # rate, volume and voice are remembered for one visit only
+        self.menu.visit_ended()
         self.state.clear_conversation()
         self.state.scale_index = self.text_scale_default  # the next resident starts at the default
         self.state.font_scale = self.text_scales[self.text_scale_default]

@@ -12,10 +12,13 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
+from common import menu
 from common.lessons import Lesson, Step, load_lessons
 
 FINISHED = "练习结束了。您做得很好！"
 LESSON_CHOICE = "#lesson:"
+IN_MORE = "它在“更多”里面。请先点“更多”。"
+NOW_TAP = "现在请点“{label}”。"
 
 
 class Cancellable(Protocol):
@@ -99,6 +102,11 @@ class LessonRunner:
     def _fill(self, text: str) -> str:
         return text.format(**self.lesson.resident.values())
 
+    def _under_more(self, label: str) -> bool:
+        """An errand tile the home screen, at its present size, leaves to the 更多 page."""
+        room = int(getattr(self.kiosk.state, "home_room", 0) or menu.HOME_TILES_MAX)
+        return label in {tile.label for _id, tile, _payload in menu.more_tiles(room)}
+
     def _begin_step(self) -> None:
         step, state = self._step(), self.kiosk.state
         self.hints = 0
@@ -107,7 +115,11 @@ class LessonRunner:
         state.highlight = "" if step.target == "*" or step.action in ("type", "say") else self._fill(step.target)
         if step.action == "type":
             state.highlight = "确认"
-        self._say(self._fill(step.say))
+        if step.action == "tap" and self._under_more(self._fill(step.target)):
+            state.highlight = menu.MORE_TILE.label
+            self._say(self._fill(step.say) + IN_MORE)
+        else:
+            self._say(self._fill(step.say))
         self._schedule_hint()
         self._report(lesson_id=self.lesson.id, lesson_step=self.step_index, lesson_steps=len(self.lesson.steps),
                      step_since=time.time(), hints=0)
@@ -134,6 +146,16 @@ class LessonRunner:
             return False
         self._say(self._fill(self._step().say))
         return True
+
+    def opened_more(self) -> None:
+        """The learner opened 更多 while the step's tile is there: point at it."""
+        if self.lesson is None:
+            return
+        step = self._step()
+        target = self._fill(step.target)
+        if step.action == "tap" and self._under_more(target):
+            self.kiosk.state.highlight = target
+            self._say(NOW_TAP.format(label=target))
 
     def saw(self, action: str, value: str) -> None:
         """What the learner just did; the step moves on when it is what the step asked for."""

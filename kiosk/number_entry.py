@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common import idnumber, numbers
+from common import idnumber, number_finder, numbers
 from common.kiosk_protocol import INPUT_CASE_NUMBER, INPUT_ID_NUMBER, INPUT_PHONE, INPUT_SMS_CODE
 from common.masking import mask_id_number, mask_phone
 
@@ -36,7 +36,7 @@ class NumberEntry:
         """An entry filled from typed or spoken text, however it is written (spaces, dashes,
         +86, full-width digits, digits said as words)."""
         entry = cls(kind)
-        whole = numbers.phone_number(text) if kind == INPUT_PHONE else None
+        whole = number_finder.phone_number(text) if kind == INPUT_PHONE else None
         for key in whole or numbers.normalise_digits(text):
             if entry.press(key):
                 break

@@ -6,7 +6,7 @@ until the service is back. Its replies are ordinary `Reply` objects, so the scre
 them exactly as they show Rasa's.
 
 A report taken here is delivered later through the dialogue's own 12345 form, so it must pass
-the same rules (`common.text` for what was said, `common.numbers` for the phone number), with
+the same rules (`common.text` for what was said, `common.number_finder` for the phone number), with
 the same sentences when it does not: accepting here what the form refuses later would leave
 a resident holding a receipt for a report that never arrives.
 """
@@ -17,7 +17,7 @@ import json
 from typing import Optional, Tuple, Union
 
 from common import kiosk_protocol as protocol
-from common import numbers
+from common import number_finder
 from common.masking import last_four
 from common.menu import TILES
 from common.text import (
@@ -173,7 +173,7 @@ def _phone_from(message: str) -> Optional[str]:
             return None
     else:
         value = message
-    return numbers.phone_number(value)
+    return number_finder.phone_number(value)
 
 
 def offline_support(settings: Settings) -> Tuple[OfflineDesk, OutboxSender]:

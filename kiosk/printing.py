@@ -12,7 +12,7 @@ import threading
 from datetime import datetime
 from typing import Callable, List, Mapping, Optional
 
-from config.settings import PrinterSettings
+from config.kiosk_settings import PrinterSettings
 
 logger = logging.getLogger(__name__)
 

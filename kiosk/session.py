@@ -15,8 +15,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Tuple
 
-from common.kiosk_protocol import END_VISIT
+from common.kiosk_protocol import END_VISIT, STEP
 from common.masking import redact
+from common.text import NOTHING_DONE
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable, Reply
 from kiosk.help_queue import HelpQueue
 from kiosk.offline_desk import OfflineDesk
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 WAITING_TEXT = "正在为您查询，请稍等。"
 UNAVAILABLE_TEXT = "对不起，系统暂时连不上。请您稍后再试，或者点“找人帮忙”。"
 HELP_TEXT = "好的，我已经请工作人员过来了。请您在这里稍等一下。"
+# Said when a reply carries nothing to see or hear: the dialogue should never send one (its
+# own guard, nlu/reply_guard.py, says the same), but a resident must never be left with a
+# silent, unchanged screen if it does.
+EMPTY_REPLY_TEXT = NOTHING_DONE
 
 
 @dataclass
@@ -172,10 +177,13 @@ class KioskSession:
 
     def _show(self, reply: Reply) -> None:
         self.events.on_waiting(False)
+        if not reply.text and not reply.result:
+            logger.warning("the dialogue sent a reply with nothing to say: answered for it")
+            reply = Reply(texts=(EMPTY_REPLY_TEXT,), buttons=reply.buttons, directives=reply.directives)
         self.last_reply = reply
         self.transcript.add("kiosk", reply.text)
-        if reply.input_kind:
-            self.step = reply.input_kind
+        if reply.input_kind:  # the form's own question where it names one (the volunteer reads its name)
+            self.step = str(reply.directives.get(STEP) or reply.input_kind)
         if reply.identity_check:  # staff are asked to come and check the card in person
             self.identity_check = reply.identity_check
             self._raise_help(reply.identity_check)

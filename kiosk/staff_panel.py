@@ -4,11 +4,16 @@ changing them, saving them. Residents never need this; nothing here is on their 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, List, Protocol
+from typing import Any, Callable, List, Optional, Protocol
 
 from kiosk.number_entry import STAFF_PIN, NumberEntry
+from kiosk.speech import voice_choice
+from kiosk.speech.packs import packs_root
 from kiosk.speech.speaker import Speaker
-from kiosk.staff import StaffSettings
+from kiosk.staff import Choice, StaffSettings
+from runtime.version import installed_version
+
+STAY_OUT = "stay-out"  # in the data folder: the kiosk window's unit skips one start
 
 TAPS_TO_OPEN = 5
 TAP_WINDOW_SECONDS = 4.0
@@ -36,15 +41,20 @@ class KioskActions(Protocol):
 
     def print_result(self, result: dict) -> None: ...
 
+    quit_app: Callable[[], None]
+
 
 class StaffPanel:
     def __init__(self, staff: StaffSettings, kiosk: KioskActions, speaker: Speaker,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 on_voice: Callable[[Optional[str]], None] = lambda pack_id: None) -> None:
         self.staff = staff
         self.kiosk = kiosk
         self.speaker = speaker
         self.clock = clock
+        self.on_voice = on_voice  # the centre's default voice changed (kiosk.home_menu)
         self._title_taps: List[float] = []
+        self._voice_row()
 
     def title_tapped(self) -> None:
         """Five taps within a few seconds open the PIN keypad."""
@@ -62,11 +72,23 @@ class StaffPanel:
             state.entry_problem = message
             self.kiosk.say_locally(message)
             return
+        self._voice_row()  # packs recorded on the console since the panel was last opened
         self._show_rows()
         settings = self.staff.settings
-        state.staff_info = (f"本机编号：{settings.kiosk.kiosk_id}　　打印机：{settings.kiosk.printer.kind}\n"
-                            "本机编号和打印机在中心的配置文件里修改。")
+        state.staff_info = (f"本机编号：{settings.kiosk.kiosk_id}　　打印机：{settings.kiosk.printer.kind}　　"
+                            f"版本：{installed_version()}\n本机编号和打印机在中心的配置文件里修改。")  # not spoken
         self.kiosk.show("settings")
+
+    def _voice_row(self) -> None:
+        """声音: synthesis or a usable recorded pack, as the voice every visit starts with."""
+        packs = voice_choice.usable_packs(packs_root(self.staff.settings.data_dir))
+        values = voice_choice.staff_values(packs)
+        current = getattr(self.speaker, "default_pack", None)
+        if current not in values:
+            values.append(current)  # the configured one, shown as unusable rather than hidden
+        self.staff.choices["voice"] = Choice(("speech", "voice_pack"), "声音", values,
+                                             lambda value: voice_choice.staff_label(packs, value),
+                                             values.index(current))
 
     def _show_rows(self) -> None:
         self.kiosk.state.staff_rows = [(name, choice.title, choice.show(choice.value))
@@ -84,8 +106,17 @@ class StaffPanel:
         self.kiosk.use_defaults(int(choices["text"].value), float(choices["idle"].value))
         self.speaker.default_rate = self.speaker.rate_cpm = int(choices["rate"].value)
         self.speaker.default_volume = self.speaker.volume = float(choices["volume"].value)
+        self.on_voice(choices["voice"].value)
         self.kiosk.say_locally(SAVED)
         self.kiosk.show("home")
+
+    def leave_for_maintenance(self) -> None:
+        """退出到维护: the window closes and stays closed once, so a technician has the desktop
+        (deploy/elder-kiosk-session.service skips one start while the file is there)."""
+        path = self.staff.settings.data_dir / STAY_OUT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("staff\n", encoding="utf-8")
+        self.kiosk.quit_app()
 
     def test_print(self) -> None:
         self.kiosk.print_result(dict(TEST_RECEIPT))

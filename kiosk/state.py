@@ -49,7 +49,14 @@ class KioskState(EventDispatcher):
     # Voice input.
     voice_available = BooleanProperty(False)
     listening = BooleanProperty(False)
+    listen_paused = BooleanProperty(False)  # listening, but deaf while the kiosk itself speaks
     heard_text = StringProperty("")
+
+    # Home: how many tiles fit there (the 更多 page shows the rest), which page of 更多, and the
+    # voice a tap switches to (普通话 or a recorded dialect pack's name; "" hides the button).
+    home_room = NumericProperty(6)
+    more_page = NumericProperty(0)
+    voice_switch = StringProperty("")
 
     # Guided lessons (practice mode).
     practice = BooleanProperty(False)

@@ -87,14 +87,18 @@ class Terminal:
         if line in HELP_WORDS:
             self.session.say("/help_volunteer", "找人帮忙")
             return self._await_reply()
+        by_title = dict(self.buttons)
         if line.isdigit() and 1 <= int(line) <= len(self.buttons) and len(line) <= 2:
             title, payload = self.buttons[int(line) - 1]
             self.session.say(payload, title)
+        elif line in by_title:  # a button's words typed out count as tapping it
+            self.session.say(by_title[line], line)
         elif self.expecting and line.replace(" ", "").upper().rstrip("X").isdigit():
             entry = NumberEntry.typed(self.expecting, line)
             if not entry.is_valid:
                 self._print(f"\n  【助手】{entry.problem or '号码还没输完。请再输一遍。'}")
                 return True
+            self._print(f"  （您输入的是：{entry.masked()}）")
             self.session.say(entry.payload(), entry.masked())
         else:
             self.session.say(line)

@@ -4,6 +4,10 @@ Words from the bar (首页, 再说一遍, 说慢一点 ...) are answered by the 
 and even without the dialogue service; on the keypad, digits fill the number; everything else
 goes to the dialogue as text. The recogniser listens for what the screen accepts (a grammar
 of its buttons, digits, 是/不是) or for free speech.
+
+Barge-in and echo: a tap anywhere (a tile, the 说话 button, any blank spot) stops the kiosk's
+speech at once, and the microphone is deaf while the kiosk speaks (kiosk/speech/echo.py), so
+the kiosk never answers its own words; listening goes on once it is quiet again.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from typing import Any, List, Optional, Protocol, Sequence
 
 from kiosk import voice_commands
 from kiosk.speech import digits
+from kiosk.speech.echo import EchoGuard
 from kiosk.speech.listener import Listener, ListenMode, ListenState
 from kiosk.speech.speaker import Speaker
 
 NOT_HEARD = "没听清楚。请您再说一遍，或者点屏幕上的按钮。"
+LISTENING_STATES = (ListenState.LISTENING, ListenState.PAUSED)
 VOICE_OFF = "暂时不能用说话的方式，请点屏幕上的按钮。"
 
 
@@ -48,6 +54,9 @@ class VoiceInput:
         self.free_speech_seconds = free_speech_seconds
         self.phrases: Optional[List[str]] = None  # what the current screen accepts; None: free speech
         kiosk.state.voice_available = listener is not None and listener.available
+        on_speaking = getattr(speaker, "on_speaking", None)
+        if listener is not None and on_speaking is not None and listener.guard is None:
+            listener.guard = EchoGuard(on_speaking)
         if listener is not None:
             listener.events.on_state = self.on_listen_state
             listener.events.on_partial = self.on_partial
@@ -56,6 +65,12 @@ class VoiceInput:
     def expect(self, input_kind: Optional[str], choices: Sequence[str]) -> None:
         """The screen changed: listen next for what it accepts."""
         self.phrases = voice_commands.phrases_for(input_kind, list(choices))
+
+    def tapped(self) -> None:
+        """A tap anywhere on the screen (the window's touch-down, before any button acts):
+        the kiosk stops talking at once, and the visit is still going on."""
+        self.speaker.stop()
+        self.kiosk.touched()
 
     def microphone(self) -> None:
         """Tap to talk; tap again to stop. The kiosk stops speaking while it listens."""
@@ -76,8 +91,10 @@ class VoiceInput:
     def on_listen_state(self, state: ListenState) -> None:
         self.kiosk.touched()
         screen = self.kiosk.state
-        screen.listening = state == ListenState.LISTENING
-        screen.heard_text = ""
+        screen.listening = state in LISTENING_STATES
+        screen.listen_paused = state == ListenState.PAUSED
+        if state not in LISTENING_STATES:
+            screen.heard_text = ""
         if state == ListenState.UNAVAILABLE and screen.voice_available:
             screen.voice_available = False
             screen.notice = VOICE_OFF

@@ -10,7 +10,8 @@ load the real module the first time one is actually built (the NLU report's DIET
 still trains). `python -X importtime` on `rasa run` shows no tensorflow module afterwards;
 tests/nlu/components/test_rasa_main.py checks it.
 
-Everything else is exactly Rasa's CLI: `python -m nlu.rasa_main run --model …` is `rasa run`.
+Everything else is exactly Rasa's CLI: `python -m nlu.rasa_main run --model …` is `rasa run`,
+with one guard: a turn that uttered nothing answers with a plain sentence (nlu/reply_guard.py).
 Nothing here imports the kiosk's code or settings: the supervisor (Python 3.11) decides the
 arguments and the environment.
 """
@@ -129,7 +130,12 @@ def rasa_arguments(argv: List[str], environ: Mapping[str, str]) -> List[str]:
 
 def main() -> None:
     arguments = rasa_arguments(sys.argv[1:], os.environ)
-    defer_tensorflow(serving=arguments[:1] == ["run"])
+    serving = arguments[:1] == ["run"]
+    defer_tensorflow(serving=serving)
+    if serving:
+        from nlu import reply_guard
+
+        reply_guard.install()  # no turn answered with nothing (nlu/reply_guard.py)
     from rasa.__main__ import main as rasa_cli
 
     sys.argv = ["rasa", *arguments]

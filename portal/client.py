@@ -11,6 +11,11 @@ Identity, strongest first: `verify_card` (the card on the kiosk's reader), `send
 `request_staff_check` + `staff_check` (a person checks the card; the console decides with
 `staff_check_for_staff` + `decide_staff_check`). Calls that count towards the portal's
 failure limits are never retried.
+
+The yearly pension certification's calls (staff in person, the face check, reminders, home
+visits) are in portal/certification_calls.py; contributions and payment orders in
+portal/payment_calls.py; the household, authorisations (代办) and the proxy log in
+portal/family_calls.py.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from datetime import date
 from typing import Any, Dict, List, Optional
 
 from config import ConfigError, Settings, secret
+from portal.certification_calls import CertificationCalls
+from portal.family_calls import FamilyCalls
 from portal.models import (
     Appointment,
     AppointmentList,
     Case,
     CaseList,
     CaseRequest,
-    Certification,
     CodeSent,
     Hall,
     HallList,
@@ -43,12 +49,13 @@ from portal.models import (
     StaffCheckView,
     VerifiedResident,
 )
+from portal.payment_calls import PaymentCalls
 from portal.transport import PortalTransport, attempts_left, path_segment, typed
 
 __all__ = ["PortalClient", "attempts_left"]
 
 
-class PortalClient(PortalTransport):
+class PortalClient(CertificationCalls, PaymentCalls, FamilyCalls, PortalTransport):
     @classmethod
     def from_settings(cls, settings: Settings) -> PortalClient:
         portal = settings.portal
@@ -123,15 +130,6 @@ class PortalClient(PortalTransport):
                                params={"months": months}, token=token, kiosk_id=kiosk_id)
         return list(typed(PensionPayments, answer).payments)
 
-    def pension_certification(self, token: str, kiosk_id: Optional[str] = None) -> Certification:
-        answer = self._request("GET", "/v1/pension/certification", retry_safe=True, token=token, kiosk_id=kiosk_id)
-        return typed(Certification, answer)
-
-    def record_certification(self, token: str, kiosk_id: Optional[str] = None) -> Certification:
-        """Doing it twice on one day changes nothing, so it is safe to retry."""
-        answer = self._request("POST", "/v1/pension/certification", retry_safe=True, token=token, kiosk_id=kiosk_id)
-        return typed(Certification, answer)
-
     def medical_account(self, token: str, kiosk_id: Optional[str] = None) -> MedicalAccount:
         answer = self._request("GET", "/v1/medical/account", retry_safe=True, token=token, kiosk_id=kiosk_id)
         return typed(MedicalAccount, answer)
@@ -193,6 +191,14 @@ class PortalClient(PortalTransport):
     def appointments(self, token: str, kiosk_id: Optional[str] = None) -> List[Appointment]:
         answer = self._request("GET", "/v1/appointments", retry_safe=True, token=token, kiosk_id=kiosk_id)
         return list(typed(AppointmentList, answer).appointments)
+
+    def move_appointment(self, token: str, appointment_id: str, day: date, start: str,
+                         kiosk_id: Optional[str] = None) -> Appointment:
+        """Moving it where it already is changes nothing, so it is safe to retry. A full slot is
+        PortalRefused (slot_full)."""
+        answer = self._request("POST", f"/v1/appointments/{path_segment(appointment_id)}/move", retry_safe=True,
+                               token=token, kiosk_id=kiosk_id, json={"date": day.isoformat(), "start": start})
+        return typed(Appointment, answer)
 
     def cancel_appointment(self, token: str, appointment_id: str, kiosk_id: Optional[str] = None) -> Appointment:
         answer = self._request("DELETE", f"/v1/appointments/{path_segment(appointment_id)}", retry_safe=True,

@@ -138,10 +138,14 @@ class CertificationWay(_Answer):
 
 
 class Certification(_Answer):
+    """The resident's yearly certification. `ways` are the portal's list of ways to certify;
+    the kiosk offers only those it can do itself (nlu/actions/certification.py)."""
+
     status: Literal["done", "due", "overdue"]
     due_date: dt.date
     last_done: dt.date
     ways: List[CertificationWay]
+    last_way: Optional[Text(1, 40)] = None  # how the last one was done, where the portal knows
 
 
 class Contribution(_Answer):

@@ -1,7 +1,10 @@
 """The fleet's balancer (nginx): the kiosks' side over TLS, and two central sides.
 
-    kiosks   :balancer_port (TLS)   only POST /webhooks/rest/webhook and DELETE
-                                    /gate/conversations/<id>, to the conversation gates;
+    kiosks   :balancer_port (TLS)   only POST /webhooks/rest/webhook, DELETE
+                                    /gate/conversations/<id>, POST /identity/card,
+                                    /payment/status, /certification/face and
+                                    /devices/camera, to
+                                    the conversation gates;
                                     everything else (/model, /execute, /status, other
                                     /conversations/… routes) is refused here with 403
     central  :rasa_balancer_port    Rasa's whole API (master token): the gates, operators
@@ -103,6 +106,12 @@ def _kiosks(port: int, certificate: Path, key: Path) -> str:
         "    location = /nginx-health { return 200 'ok'; }\n"
         f"    location = /webhooks/rest/webhook {{\n      limit_except POST {{ deny all; }}\n{to_gate}    }}\n"
         f"    location ^~ /gate/conversations/ {{\n      limit_except DELETE {{ deny all; }}\n{to_gate}    }}\n"
+        f"    location = /identity/card {{\n      limit_except POST {{ deny all; }}\n{to_gate}    }}\n"
+        f"    location = /payment/status {{\n      limit_except POST {{ deny all; }}\n{to_gate}    }}\n"
+        f"    location = /devices/camera {{\n      limit_except POST {{ deny all; }}\n{to_gate}    }}\n"
+        # Up to five JPEG frames, base64: the only request larger than a turn.
+        f"    location = /certification/face {{\n      limit_except POST {{ deny all; }}\n"
+        f"      client_max_body_size 2m;\n{to_gate}    }}\n"
         "    location / { return 403; }\n  }\n")
 
 

@@ -24,7 +24,8 @@ SECRETS_FILE = "secrets.env"
 def secret_names(settings: Settings) -> List[str]:
     fleet = settings.fleet
     names = [fleet.db_admin_password_env, fleet.db_password_env, fleet.redis_password_env,
-             settings.dialogue.auth_token_env, settings.console.kiosk_key_env]
+             settings.dialogue.auth_token_env, settings.console.kiosk_key_env, settings.dialogue.card_key_env,
+             settings.dialogue.outbox_key_env]
     if settings.portal.mode == "sandbox":
         names.append(settings.portal.api_key_env)
     return list(dict.fromkeys(names))  # a name configured twice is one secret

@@ -2,7 +2,8 @@
 
 `main.py maintenance --health` (every ten minutes, elder-kiosk-health.timer) records the
 version, whether each service answers, disk and memory, and the state of the card reader,
-printer, microphone and camera, with a plain list of problems. `last_healthy_at` survives
+printer, microphone and camera, with a plain list of problems, and sends it to the centre
+desk, which shows every kiosk's on its 自助机 page. `last_healthy_at` survives
 an unhealthy spell, so the desk can say "not healthy since 14:20"; a short history
 (health-history.jsonl, a week) shows how often it happens. Everything is read from the
 system without opening a device, so the record never disturbs a resident's session.
@@ -11,6 +12,7 @@ system without opening a device, so the record never disturbs a resident's sessi
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -24,6 +26,8 @@ import requests
 from config import Settings, secret
 from runtime.supervisor import service_specs
 from runtime.version import installed_version
+
+logger = logging.getLogger(__name__)
 
 HEALTH_FILE = "health.json"
 HISTORY_FILE = "health-history.jsonl"
@@ -163,6 +167,25 @@ def write_health(settings: Settings, maintenance: Optional[Dict[str, Any]] = Non
     _write_atomically(path, json.dumps(record, indent=1, ensure_ascii=False))
     _append_history(settings.data_dir / HISTORY_FILE, record)
     return record
+
+
+def report_to_desk(settings: Settings, record: Dict[str, Any]) -> bool:
+    """Send the record to the centre desk (its 自助机 page), with this kiosk's own key; False
+    when there is no desk for this kiosk or it is away (the record on disk stays)."""
+    console = settings.console
+    key = secret(console.kiosk_key_env)
+    if not key:
+        return False
+    verify: Any = str(settings.path(console.ca_certificate)) if console.ca_certificate else True
+    try:
+        answer = requests.post(f"{console.base_url}/api/kiosks/{settings.kiosk.kiosk_id}/health", json=record,
+                               headers={"Authorization": f"Bearer {key}"}, timeout=5, verify=verify)
+    except requests.RequestException as error:
+        logger.warning("the centre desk did not take the health record: %s", type(error).__name__)
+        return False
+    if answer.status_code != 200:
+        logger.warning("the centre desk answered %d to the health record", answer.status_code)
+    return answer.status_code == 200
 
 
 def _append_history(path: Path, record: Dict[str, Any]) -> None:

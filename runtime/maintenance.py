@@ -28,7 +28,7 @@ from typing import Any, Dict, List
 
 from config import Settings, secret
 from runtime.health import ServiceNotReady, wait_until_healthy
-from runtime.health_record import write_health
+from runtime.health_record import report_to_desk, write_health
 from runtime.supervisor import service_specs
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ def run_maintenance(settings: Settings, health_only: bool = False, if_due: bool 
         record = write_health(settings)
         logger.info("health: %s%s", "healthy" if record["healthy"] else "NOT healthy",
                     "" if not record["problems"] else " (" + "; ".join(record["problems"]) + ")")
+        report_to_desk(settings, record)
         return 0
     if if_due and time.time() - last_run(settings) < DUE_AFTER_SECONDS:
         return 0

@@ -183,12 +183,21 @@ def more(draw):
         draw.ellipse((x - 26, 102, x + 26, 154), fill=WHITE)
 
 
+def my_appointments(draw):
+    """A calendar page with the booked day ticked: 我的预约."""
+    draw.rounded_rectangle((24, 44, 232, 232), radius=20, fill=WHITE)
+    draw.rectangle((24, 92, 232, 104), fill=CLEAR)
+    for x in (70, 186):
+        draw.rounded_rectangle((x - 10, 20, x + 10, 68), radius=8, fill=WHITE)
+    draw.line((76, 164, 114, 200, 184, 128), fill=CLEAR, width=22, joint="curve")
+
+
 ICONS = {
     "pension": pension, "medical": medical, "hotline_report": hotline, "hotline_track": track,
     "appointment": appointment, "help": help_person, "home": home, "back": back,
     "repeat": repeat, "text_size": text_size, "microphone": microphone, "print": printer,
     "yes": yes, "no": no, "id_card": id_card, "certification": certification, "payment": payment,
-    "family": family, "more": more,
+    "family": family, "more": more, "my_appointments": my_appointments,
 }
 
 

@@ -24,6 +24,15 @@ OUTPUT = REPO / "tests" / "output"
 collect_ignore = [] if importlib.util.find_spec("rasa") else ["nlu/components"]
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A test that uses the whole stack needs the trained model: it counts as `services`
+    whatever its file says, so `make test-fast` (-m "not services and not ui") never waits
+    for Rasa or fails for want of a model."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.services)
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory) -> Iterator[Stack]:
     """The portal sandbox process alone (quick to start), for portal tests."""

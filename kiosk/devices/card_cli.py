@@ -15,20 +15,17 @@ from datetime import date
 from typing import Optional, Sequence, TextIO
 
 from kiosk.devices import card_protocol as protocol
-from kiosk.devices.card_reader import (
-    DEFAULT_BAUD_RATE,
+from kiosk.devices.card_reader import DEFAULT_BAUD_RATE, CardReader, ReaderTimeout, ReaderUnavailable
+from kiosk.devices.card_simulator import SimulatedReader
+from kiosk.devices.card_watcher import (
     CardEvent,
     CardPlaced,
-    CardReader,
     CardRemoved,
     CardUnreadable,
     CardWatcher,
     ReaderBack,
     ReaderLost,
-    ReaderTimeout,
-    ReaderUnavailable,
 )
-from kiosk.devices.card_simulator import SimulatedReader
 from kiosk.devices.id_card import IdCard
 
 

@@ -25,6 +25,7 @@ import tty
 from pathlib import Path
 from typing import List, Optional
 
+from kiosk.devices import card_fields
 from kiosk.devices import card_protocol as protocol
 from kiosk.devices.card_protocol import Command, FrameError, Status
 from kiosk.devices.id_card import IdCard
@@ -36,7 +37,7 @@ _ANY = None  # a control that applies to the next reply, whatever the command
 def fake_photo(card: IdCard) -> bytes:
     """1024 bytes standing in for the WLT photo: noise, with a preamble inside it on purpose
     (a reader must cut frames by their length, not by searching for the next preamble)."""
-    noise = bytearray(random.Random(card.id_number).getrandbits(8) for _ in range(protocol.PHOTO_LENGTH))
+    noise = bytearray(random.Random(card.id_number).getrandbits(8) for _ in range(card_fields.PHOTO_LENGTH))
     noise[100:105] = protocol.PREAMBLE
     return bytes(noise)
 
@@ -220,8 +221,8 @@ class SimulatedReader:
                 self._card, self._found, self._selected = None, False, False
             if self._card is None or not self._selected:
                 return build(Status.READ_FAILED)
-            text = protocol.encode_base_text(self._card)
-            return build(Status.SUCCESS, protocol.build_base_info(text, fake_photo(self._card)))
+            text = card_fields.encode_base_text(self._card)
+            return build(Status.SUCCESS, card_fields.build_base_info(text, fake_photo(self._card)))
         return build(Status.COMMAND_ERROR)
 
     def _send(self, fd: int, reply: bytes) -> None:

@@ -3,7 +3,8 @@
 Tap to start: a chime, then partial text as it is recognised. Listening stops by itself on a
 generous silence, or when the resident taps again; a second chime marks the end, and the
 final text is delivered. No model or no microphone: `available` is False with a reason, and
-the kiosk hides the button.
+the kiosk hides the button. While the kiosk itself speaks (an EchoGuard, echo.py) nothing
+heard reaches the recogniser: the state is PAUSED, and LISTENING again once it is quiet.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Deque, List, Optional, Sequence
 
+from kiosk.speech.echo import EchoGuard
 from kiosk.speech.recognizer import ModelUnavailable, SpeechModel, Transcript, tidy
-from kiosk.speech.sources import AudioSource, MicrophoneUnavailable
+from kiosk.speech.sources import SAMPLE_RATE, AudioSource, MicrophoneUnavailable
 from kiosk.speech.vad import EndOfSpeech
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class ListenState(enum.Enum):
     UNAVAILABLE = "unavailable"
     IDLE = "idle"
     LISTENING = "listening"
+    PAUSED = "paused"  # listening, but deaf while the kiosk speaks
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Listener:
     chimes: Chimes = field(default_factory=Chimes)
     end_silence_seconds: float = 1.6
     reason: str = ""
+    guard: Optional[EchoGuard] = None  # deaf while the kiosk speaks (set by kiosk.voice_input)
     # The last few utterances heard (tests, the volunteer's view); bounded: a kiosk runs for months.
     transcripts: Deque[Transcript] = field(default_factory=lambda: deque(maxlen=TRANSCRIPTS_KEPT))
 
@@ -69,6 +73,8 @@ class Listener:
         self._source: Optional[AudioSource] = None
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
+        self._paused = False
+        self.dropped_seconds = 0.0  # of the last utterance, not listened to while the kiosk spoke
         self.state = ListenState.IDLE
         try:
             self._model = self.model_loader()
@@ -87,7 +93,8 @@ class Listener:
 
     @property
     def listening(self) -> bool:
-        return self.state == ListenState.LISTENING
+        """Taking an utterance (also while paused for the kiosk's own speech)."""
+        return self.state in (ListenState.LISTENING, ListenState.PAUSED)
 
     def start(self, mode: ListenMode) -> bool:
         if not self.available or self.listening or self._model is None:
@@ -115,6 +122,16 @@ class Listener:
             self._thread.join(timeout)
         return self._thread is None or not self._thread.is_alive()
 
+    def _deaf(self, chunk: bytes) -> bool:
+        """Drop the chunk while the kiosk's own voice may be in it; say when that starts and ends."""
+        deaf = self.guard is not None and self.guard.deaf()
+        if deaf:
+            self.dropped_seconds += len(chunk) / 2 / SAMPLE_RATE
+        if deaf != self._paused:
+            self._paused = deaf
+            self._set_state(ListenState.PAUSED if deaf else ListenState.LISTENING)
+        return deaf
+
     def _set_state(self, state: ListenState) -> None:
         self.state = state
         self.deliver(lambda: self.events.on_state(state))
@@ -124,8 +141,13 @@ class Listener:
         recogniser = self._model.recogniser(mode.phrases)
         ending = EndOfSpeech(self.end_silence_seconds, mode.max_seconds)
         heard: List[str] = []
+        self.dropped_seconds = 0.0
         try:
             for chunk in source.chunks():
+                if self._stop.is_set():
+                    break
+                if self._deaf(chunk):
+                    continue
                 if recogniser.AcceptWaveform(chunk):
                     text = tidy(json.loads(recogniser.Result()).get("text", ""))
                     if text:
@@ -145,6 +167,7 @@ class Listener:
         finally:
             source.close()
         text = "".join(heard).replace("[unk]", "").strip()
+        self._paused = False
         self.transcripts.append(Transcript(text, final=True))
         self.chimes.end()
         self._set_state(ListenState.IDLE)

@@ -6,15 +6,18 @@ kiosk.speech.tts.Voice is the real one (espeak-ng, or a recorded voice pack).
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Optional, Protocol
 
 
 class Speaker(Protocol):
-    # The resident's rate and volume for this visit, and the centre's defaults they return to.
+    # The resident's rate, volume and voice pack for this visit, and the centre's defaults
+    # they return to (pack None: synthesis).
     rate_cpm: int
     volume: float
     default_rate: int
     default_volume: float
+    pack_id: Optional[str]
+    default_pack: Optional[str]
 
     def speak(self, text: str) -> None:
         """Say `text` now, cutting off whatever was being said; returns at once."""
@@ -30,8 +33,12 @@ class Speaker(Protocol):
 
     def softer(self) -> float: ...
 
+    def choose_pack(self, pack_id: Optional[str]) -> bool:
+        """Speak with this recorded voice pack (None: synthesis) until the visit ends; False
+        when it cannot be used (then synthesis)."""
+
     def reset(self) -> None:
-        """Back to the centre's rate and volume (the visit ended)."""
+        """Back to the centre's rate, volume and voice (the visit ended)."""
 
 
 class SilentSpeaker:
@@ -40,6 +47,8 @@ class SilentSpeaker:
     def __init__(self, rate_cpm: int = 200, volume: float = 0.9) -> None:
         self.rate_cpm = self.default_rate = rate_cpm
         self.volume = self.default_volume = volume
+        self.pack_id: Optional[str] = None
+        self.default_pack: Optional[str] = None
 
     def speak(self, text: str) -> None:
         return None
@@ -59,5 +68,10 @@ class SilentSpeaker:
     def softer(self) -> float:
         return self.volume
 
+    def choose_pack(self, pack_id: Optional[str]) -> bool:
+        self.pack_id = pack_id
+        return True
+
     def reset(self) -> None:
         self.rate_cpm, self.volume = self.default_rate, self.default_volume
+        self.pack_id = self.default_pack

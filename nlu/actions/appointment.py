@@ -1,5 +1,7 @@
 """Booking a visit to a service hall: district (the centre's own first), what for, which
-day, which time, then an explicit yes before the booking is made."""
+day, which time, then an explicit yes before the booking is made. What the resident said in
+their first sentence is used and not asked again: the service, the district, the day ("下个
+礼拜三", "初八"), the time, and a part of the day ("上午"), which keeps the times offered to it."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import dates, understanding
+from common import dates, times_of_day, understanding
 from common.errands import APPOINTMENT
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
 from nlu.actions.district import DistrictValidation
@@ -115,6 +117,16 @@ def ask_date(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
     return []
 
 
+PART_WORDS = {times_of_day.MORNING: "上午", times_of_day.AFTERNOON: "下午"}
+
+
+def in_part(start: str, part: Any) -> bool:
+    """Whether a slot starting at "HH:MM" is in the part of the day the resident said (any, if none)."""
+    if part not in PART_WORDS:
+        return True
+    return (start < "12:00") == (part == times_of_day.MORNING)
+
+
 def ask_time(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     day = date.fromisoformat(tracker.get_slot("appointment_date"))
     try:
@@ -126,9 +138,16 @@ def ask_time(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
         dispatcher.utter_message(text=f"{month_day(day)}已经约满了。请换一天。")
         return [SlotSet("appointment_date", None)] + ask_date(dispatcher, tracker) + [
             SlotSet("requested_slot", "appointment_date")]
+    # "上午去": only the morning's times, as the resident said; if the morning is full, say so and
+    # offer the rest of the day rather than asking again what was already said.
+    part = tracker.get_slot("appointment_period")
+    said = [s for s in slots if in_part(s.start, part)]
+    question = f"{month_day(day)}{PART_WORDS.get(part, '')}几点去？请点一下。"
+    if not said:
+        question = f"{month_day(day)}{PART_WORDS[part]}已经约满了。这些时间还可以约，请点一下。"
     buttons = [{"title": time_label(s.start), "payload": f'/inform{{"appointment_time": "{s.start}"}}'}
-               for s in slots[:TIMES_OFFERED]]
-    dispatcher.utter_message(text=f"{month_day(day)}几点去？请点一下。", buttons=buttons,
+               for s in (said or slots)[:TIMES_OFFERED]]
+    dispatcher.utter_message(text=question, buttons=buttons,
                              json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "appointment_time"}))
     return []
 
@@ -188,7 +207,7 @@ class ActionBookAppointment(ResidentAction):
         return "action_book_appointment"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
-        clear = [SlotSet(slot, None) for slot in APPOINTMENT.form.slots if slot != "district"]
+        clear = [SlotSet(slot, None) for slot in [*APPOINTMENT.form.slots, "appointment_period"] if slot != "district"]
         day = date.fromisoformat(tracker.get_slot("appointment_date"))
         key = re.sub(r"[^A-Za-z0-9_-]", "", f"{tracker.sender_id}-{day}-{tracker.get_slot('appointment_time')}")[-64:]
         hall = hall_for(tracker.get_slot("district"))

@@ -13,7 +13,6 @@ the portal does not accept) with the other ways in. Nothing of the card is store
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 from datetime import date
@@ -29,8 +28,9 @@ from sanic.response import json as json_reply
 
 from common.masking import mask_id_number
 from common.menu import MENU_BUTTONS
-from config import get_settings, secret
+from config import get_settings
 from nlu.actions import practice
+from nlu.actions.device_routes import authorised, body, refused
 from nlu.actions.identity import WAY_BUTTONS
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
@@ -76,15 +76,10 @@ def card_route() -> Blueprint:
 
     @routes.post("/identity/card")
     async def read_card(request: Request) -> HTTPResponse:
-        key = secret(get_settings().dialogue.card_key_env) or ""
-        supplied = request.headers.get("Authorization", "")
-        if not key or not hmac.compare_digest(supplied.encode(), f"Bearer {key}".encode()):
-            return json_reply({"error": "unauthorised"}, status=401)
-        try:
-            content = request.json
-        except Exception:  # Sanic's own error for a body that is not JSON
-            content = None
-        if not isinstance(content, dict) or not all(isinstance(content.get(k), str) for k in
+        if not authorised(request):
+            return refused()
+        content = body(request)
+        if content is None or not all(isinstance(content.get(k), str) for k in
                                                       ("conversation", "id_number", "name")):
             return json_reply({"error": "conversation, id_number and name are needed"}, status=400)
         until = content.get("valid_until")

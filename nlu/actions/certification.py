@@ -1,52 +1,153 @@
-"""The yearly pension entitlement certification (养老待遇资格认证): done, due, or overdue,
-and the ways to do it."""
+"""The yearly pension entitlement certification (养老待遇资格认证): where it stands, and the ways
+to do it that this kiosk really has.
+
+Every community service centre can certify in person: a staff member comes to the kiosk, sees
+the resident and the card, and confirms on the console (nlu/actions/certification_staff.py).
+Where the kiosk has reported a working camera, the face check is offered too
+(certification_face.py). Nothing else is offered at the kiosk: the portal's list of ways names
+the face check for every resident, but a kiosk without a camera must not send anyone to look
+for one. The way chosen rides in the payload of the buttons below (`certification_way`) or is
+read from the words ("我要刷脸认证"); it is used once and cleared.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import date
-from typing import Any
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from common.errands import CERTIFICATION
-from common.kiosk_protocol import FINISHED, RESULT, directive
+from common.kiosk_protocol import CERTIFICATION_SCREEN, FINISHED, PRINTABLE, RESULT, SCREEN, directive
 from nlu.actions.formatting import month_day
 from nlu.actions.portal_access import portal
-from nlu.actions.resident import ResidentAction
+from nlu.actions.resident import ResidentAction, kiosk_of
 from portal.models import Certification
 
-STATUS_WORDS = {"done": "已认证", "due": "快到期", "overdue": "已过期"}
+FACE, STAFF, HOME_VISIT = "face", "staff", "home_visit"
+# The result shown: the due date big (a key result), what it means above it. "certified" is the
+# new date just after certifying here.
+TITLES = {"done": "今年的养老资格认证做好了", "due": "养老资格认证快到期了", "overdue": "养老资格认证已经过期了",
+          "certified": "养老资格认证好了"}
+NOTES = {"done": "下次请在这天前认证", "due": "请在这天前认证", "overdue": "认证以后，养老金会补发",
+         "certified": "下次请在这天前认证"}
+# After this many face checks that did not certify in one visit, only the staff way.
+FACE_TRIES = 2
+# How a resident names a way, when they say it rather than tap it.
+WAY_WORDS = ((HOME_VISIT, ("上门", "到家里", "走不动", "行动不便", "来家里")),
+             (FACE, ("刷脸", "人脸", "脸")),
+             (STAFF, ("工作人员", "人工", "当面")))
+
+
+def _button(title: str, way: str) -> Dict[str, str]:
+    return {"title": title, "payload": "/pension_certification" + json.dumps({"certification_way": way})}
+
+
+FACE_BUTTON = _button("刷脸认证", FACE)
+STAFF_BUTTON = _button("请工作人员认证", STAFF)
+HOME_VISIT_BUTTON = _button("请人上门认证", HOME_VISIT)
+# The appointment errand, with the service already chosen (certification is a 社保 matter).
+HALL_BUTTON = {"title": "预约去大厅", "payload": '/book_appointment{"hall_service": "社保业务"}'}
+REMINDER_BUTTONS = [{"title": "短信提醒我", "payload": '/certification_reminder{"reminder_to": "self"}'},
+                    {"title": "短信提醒家人", "payload": '/certification_reminder{"reminder_to": "family"}'}]
+# The result screen has room for two lines of text above the choices at the largest text size
+# (tests/kiosk/test_every_screen.py): each sentence here is kept to one line of 30 characters.
+OFFER_REMINDER = "到时可以发短信提醒您"
 
 
 def when(day: date) -> str:
     return f"{day.year}年{month_day(day)}" if day.year != date.today().year else month_day(day)
 
 
-def describe(certification: Certification) -> str:
+def way_said(tracker: Tracker) -> str:
+    """The way tapped (the payload's entity) or said in the words of this turn; '' for none."""
+    chosen = tracker.get_slot("certification_way")
+    if chosen in (FACE, STAFF, HOME_VISIT):
+        return str(chosen)
+    message = tracker.latest_message or {}
+    if (message.get("intent") or {}).get("name") != CERTIFICATION.intent:
+        return ""
+    text = str(message.get("text") or "")
+    return next((way for way, words in WAY_WORDS if any(word in text for word in words)), "")
+
+
+def face_tries_left(tracker: Tracker) -> int:
+    return max(0, FACE_TRIES - int(tracker.get_slot("face_failures") or 0))
+
+
+def ways_here(tracker: Tracker) -> List[Dict[str, str]]:
+    """The buttons for the ways this kiosk has now: the face check only with a working camera
+    and tries left; staff always."""
+    from nlu.actions.certification_face import camera_ready
+
+    face = [FACE_BUTTON] if camera_ready(kiosk_of(tracker)) and face_tries_left(tracker) else []
+    return face + [STAFF_BUTTON]
+
+
+def status_sentence(certification: Certification) -> str:
     if certification.status == "done":
-        return f"您今年的养老资格认证已经做过了。下次请在{when(certification.due_date)}前认证。"
-    ways = "；".join(f"{way.title}" for way in certification.ways)
+        return f"您今年的养老资格认证已经做好了。下次请在{when(certification.due_date)}前认证，{OFFER_REMINDER}。"
     if certification.status == "due":
-        head = f"您的养老资格认证快到期了。请在{when(certification.due_date)}前认证。"
-    else:
-        head = "您的养老资格认证已经过期了，养老金可能会暂停发放。请尽快认证，认证后会补发。"
-    return f"{head}可以这样做：{ways}。"
+        return f"您的养老资格认证快到期了。请在{when(certification.due_date)}前认证。"
+    return "您的养老资格认证过期了，养老金可能暂停发放。"
+
+
+def ways_sentence(buttons: List[Dict[str, str]]) -> str:
+    if FACE_BUTTON in buttons:
+        return "您可以刷脸，也可以请工作人员当面帮您。请点一下。"
+    return "请点“请工作人员认证”，工作人员会当面帮您。"
+
+
+def result(kind: str, certification: Certification) -> Dict[str, str]:
+    return {"title": TITLES[kind], "value": when(certification.due_date), "note": NOTES[kind]}
+
+
+def certified(dispatcher: CollectingDispatcher, certification: Certification, lead: str) -> List[Dict[str, Any]]:
+    """Done: the new due date shown big and said, a receipt offered, and the SMS reminder."""
+    note = f"下次请在{when(certification.due_date)}前认证"
+    dispatcher.utter_message(
+        text=f"{lead}{note}，{OFFER_REMINDER}。", buttons=REMINDER_BUTTONS, json_message=directive(**{
+            RESULT: result("certified", certification), PRINTABLE: True,
+            FINISHED: CERTIFICATION.id, SCREEN: CERTIFICATION_SCREEN}))
+    return [SlotSet("face_failures", None), SlotSet("certification_request", None),
+            SlotSet("certification_reminded", True)]
 
 
 class ActionCertificationStatus(ResidentAction):
+    """Runs once the resident is verified: the status, or straight on with the way chosen."""
+
     def name(self) -> str:
         return "action_certification_status"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> list[dict[str, Any]]:
-        certification = portal().pension_certification(token)
-        dispatcher.utter_message(text=describe(certification), json_message=directive(**{RESULT: {
-            "title": "养老资格认证", "value": STATUS_WORDS[certification.status],
-            "note": f"请在{when(certification.due_date)}前认证"}, FINISHED: CERTIFICATION.id}))
-        if certification.status != "done":
-            dispatcher.utter_message(text="要不要预约去大厅认证，或者请工作人员帮您？",
-                                     buttons=[{"title": "预约办事", "payload": "/book_appointment"},
-                                              {"title": "找人帮忙", "payload": "/help_volunteer"}])
-        else:
-            dispatcher.utter_message(response="utter_what_else")
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        way = way_said(tracker)
+        certification = portal().pension_certification(token, kiosk_of(tracker))
+        events: List[Dict[str, Any]] = [SlotSet("certification_way", None), SlotSet("certification_reminded", True)]
+        if certification.status == "done":
+            return events + self._done(dispatcher, certification)
+        if way == HOME_VISIT:
+            from nlu.actions.certification_staff import home_visit
+
+            return events + home_visit(dispatcher, tracker, token)
+        if way == STAFF:
+            from nlu.actions.certification_staff import ask_staff
+
+            return events + ask_staff(dispatcher, tracker, token)
+        if way == FACE:
+            from nlu.actions.certification_face import start_face_check
+
+            return events + start_face_check(dispatcher, tracker, token)
+        buttons = ways_here(tracker)
+        dispatcher.utter_message(text=status_sentence(certification), json_message=directive(**{
+            RESULT: result(certification.status, certification), SCREEN: CERTIFICATION_SCREEN}))
+        dispatcher.utter_message(text=ways_sentence(buttons), buttons=buttons)
+        return events
+
+    @staticmethod
+    def _done(dispatcher: CollectingDispatcher, certification: Certification) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=status_sentence(certification), buttons=REMINDER_BUTTONS, json_message=directive(
+            **{RESULT: result("done", certification), FINISHED: CERTIFICATION.id, SCREEN: CERTIFICATION_SCREEN}))
         return []

@@ -95,6 +95,9 @@ def fallbacks_in_a_row(events: List[Dict[str, Any]]) -> int:
     return count
 
 
+NOT_THIS_STEP = "对不起，这一步我不明白。"
+
+
 class ActionFallback(Action):
     """Not understood: first, ask again with the big buttons; from the limit on, also offer
     a person (two failed understandings in a row, by default).
@@ -113,8 +116,9 @@ class ActionFallback(Action):
                   domain: DomainDict) -> List[Dict[str, Any]]:
         understood = (tracker.latest_message or {}).get("intent", {}).get("name") != "nlu_fallback"
         if understood:
-            dispatcher.utter_message(text="对不起，这一步我不明白。", json_message=directive(**{FALLBACK: True}))
-            asked_before = last_bot_turn(tracker.events)
+            dispatcher.utter_message(text=NOT_THIS_STEP, json_message=directive(**{FALLBACK: True}))
+            # The question again, without the apology said before it (twice out of place is one apology).
+            asked_before = [event for event in last_bot_turn(tracker.events) if event.get("text") != NOT_THIS_STEP]
             for event in asked_before:  # the question the resident is still at, with its buttons
                 data = event.get("data") or {}
                 dispatcher.utter_message(text=event.get("text"), buttons=data.get("buttons") or [],

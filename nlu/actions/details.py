@@ -1,10 +1,10 @@
 """A detail said with no errand under way ("明天上午", "章贡区", a phone number, "我叫张桂英").
 
 Outside a form such a sentence used to get no reply at all. Now every detail leads
-somewhere: a day or a hall service is an appointment (the details are kept, so they are not
-asked again), a case number is a case to follow, a district, a phone number or a rating is
-answered with the errands it could be for, and anything else with the menu. The resident
-always sees and hears a sentence and a way on.
+somewhere: a day or a hall service is an appointment, a problem or its place is a 12345
+report (the details are kept, so they are not asked again), a case number is a case to follow,
+a district, a phone number or a rating is answered with a question and the errands it could be
+for, and anything else with the menu. The resident always sees and hears a sentence and a way on.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class ActionAnswerDetail(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
         said = {entity.get("entity"): entity.get("value") for entity in tracker.latest_message.get("entities", [])}
+        if "problem_description" in said:  # "我们那里路灯坏了": a report, whatever else it names
+            dispatcher.utter_message(text="好的，帮您向12345反映。")
+            return _start(errands.HOTLINE_REPORT)
         if said.keys() & APPOINTMENT_DETAILS:
             dispatcher.utter_message(text="好的，帮您预约去大厅办事。")
             return _start(errands.APPOINTMENT)

@@ -9,10 +9,12 @@ slot is answered.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from config import get_settings
 
@@ -50,6 +52,19 @@ class ElderFormValidation(FormValidationAction):
         counts = self._counts(tracker)
         counts.pop(slot, None)
         return {slot: value, "failed_answers": counts, **more}
+
+
+class KeypadPhoneForm(ElderFormValidation):
+    """A form that asks for a phone number on the keypad (a family member's, say)."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[Dict[str, Any]]:
+        """The keypad's number also fills `phone_number` (the hotline's slot, mapped from the same
+        entity in every turn): it must not stay in the conversation in full."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if "phone_number" in tracker.slots_to_validate():
+            events.append(SlotSet("phone_number", None))
+        return events
 
 
 class ConfirmedForm(ElderFormValidation):

@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import numbers, text
+from common import number_finder, text
 from common.errands import HOTLINE_REPORT
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
 from common.masking import last_four, mask_phone
@@ -38,7 +38,7 @@ YES_NO_BUTTONS = [{"title": "是的", "payload": "/affirm"}, {"title": "不对�
 class PhoneValidation(ElderFormValidation):
     def validate_phone_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[str, Any]:
-        phone = numbers.phone_number(str(value or ""))
+        phone = number_finder.phone_number(str(value or ""))
         if phone is None:
             return self.failed("phone_number", dispatcher, tracker,
                                first_time=text.PHONE_UNCLEAR,

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import numbers, understanding
+from common import number_finder, numbers, understanding
 from common.errands import HOTLINE_RATE, HOTLINE_TRACK
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_YES_NO, RESULT, STEP, directive
 from common.masking import redact
@@ -33,9 +33,14 @@ NOT_FOUND = "没有查到您反映过的这件事。请核对一下编号，或�
 
 
 def case_number_checked(form: ElderFormValidation, value: Any, dispatcher: CollectingDispatcher,
-                        tracker: Tracker) -> Dict[str, Any]:
-    number = numbers.case_number(str(value or ""))
+                        tracker: Tracker, offer_mine: bool = True) -> Dict[str, Any]:
+    """A case number with its check digit, or why not. 查我反映过的事 is offered only where the
+    form can take it (following a case); inside the rating it would be a button that does nothing."""
+    number = number_finder.case_number(str(value or ""))
     if number is None or not numbers.is_valid_case_number(number):
+        if not offer_mine:
+            return form.failed("case_number", dispatcher, tracker, first_time=CASE_NUMBER_WRONG,
+                               explanation="办件编号在您的凭条或短信上，一共16位数字。")
         return form.failed("case_number", dispatcher, tracker,
                            first_time=CASE_NUMBER_WRONG,
                            explanation="办件编号在您的凭条或短信上，一共16位数字。找不到的话，可以点“查我反映过的事”。",
@@ -126,7 +131,7 @@ class ValidateHotlineRateForm(ConfirmedForm):
 
     def validate_case_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:
-        return case_number_checked(self, value, dispatcher, tracker)
+        return case_number_checked(self, value, dispatcher, tracker, offer_mine=False)
 
     def validate_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[str, Any]:

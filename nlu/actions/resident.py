@@ -54,7 +54,8 @@ def verified_slots(token: str, expires_in: float, masked_name: str, way: str,
 class ResidentAction(Action, metaclass=ABCMeta):
     """An errand that needs a verified resident. When identity failed (the identity step
     already said why) it just shows the home tiles again; portal errors become a sentence.
-    Subclasses implement `answer` with the resident's token."""
+    Subclasses implement `answer` with the resident's token. A finished errand ends with the
+    pension certification's reminder when it is due soon (nlu/actions/certification_reminder.py)."""
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
@@ -65,8 +66,12 @@ class ResidentAction(Action, metaclass=ABCMeta):
         if tracker.get_slot("identity_stop") or not identity_still_valid(tracker):
             dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
             return [SlotSet("identity_stop", None)]
+        token = tracker.get_slot("resident_token")
         try:
-            return self.answer(dispatcher, tracker, tracker.get_slot("resident_token"))
+            events = self.answer(dispatcher, tracker, token)
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
             return [SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else []
+        from nlu.actions.certification_reminder import after_errand  # it builds on this module
+
+        return events + after_errand(dispatcher, tracker, token)  # "certify now?" when due soon

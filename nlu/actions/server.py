@@ -19,6 +19,8 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 
 from nlu.actions.card import card_route
+from nlu.actions.certification_face import face_routes
+from nlu.actions.payment_route import payment_route
 from nlu.actions.portal_access import outbox
 from nlu.actions.practice import mark_request
 from nlu.actions.turns import run_action
@@ -36,6 +38,10 @@ def create_action_app(name: str = "elder_actions") -> Sanic:
     app.blueprint(parked_routes(lambda: contextvars.Context().run(outbox)))
     # The kiosk's card reader: the card goes to the portal from here, never into the dialogue.
     app.blueprint(card_route())
+    # The kiosk's camera: whether it works, and the face check's frames (never into the dialogue).
+    app.blueprint(face_routes())
+    # The kiosk's payment screen: whether the order its QR code shows is still waiting.
+    app.blueprint(payment_route())
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:

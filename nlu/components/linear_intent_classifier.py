@@ -7,14 +7,22 @@ certification because 做 is in "认证怎么做"). A logistic regression over T
 n-grams, Jieba words and toneless pinyin n-grams generalises better on the NLU report's
 held-out split, is steadier on same-sound recognition errors (the sounds of 养老今 are those
 of 养老金), gives probabilities the fallback thresholds can use, and trains in seconds,
-deterministically. DIET stays in the pipeline for entities only. docs/nlu-report.md
-compares the two.
+deterministically. docs/nlu-report.md compares the two.
+
+Details are blanked before the model sees them (`mask_details`): a day, a time, a district, a
+name or a number becomes one placeholder per kind ("下个礼拜三上午去章贡区办老年证" is read as
+"Ⓓ Ⓣ 去 Ⓠ 办老年证"). Without that, the short detail-only answers (`inform`: "明天上午", "章贡区")
+made every day and district evidence for `inform`, and a first sentence that said everything at
+once ("明天上午去章贡区办老年证我先预约") was taken for an answer with no errand. With it, what
+decides is the rest of the sentence, and any day the parsers know counts the same as the few the
+examples name. Hall services, ratings and a report's words stay: they are what errands are about.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from datetime import date
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import joblib
 import scipy.sparse
@@ -29,10 +37,51 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from common import understanding
 from nlu.components.pinyin_featurizer import syllables
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_intent_classifier.joblib"
+# One placeholder per kind of detail (characters no resident's sentence holds).
+PLACEHOLDERS = {"appointment_date": "Ⓓ", "appointment_time": "Ⓣ", "appointment_period": "Ⓣ", "district": "Ⓠ",
+                "person_name": "Ⓟ", "id_number": "Ⓝ", "phone_number": "Ⓝ", "case_number": "Ⓝ"}
+# Training examples are masked against a fixed day, so that training stays reproducible; which
+# day hardly matters, as the examples' days ("明天", "下个礼拜三") resolve on any.
+TRAINING_DAY = date(2026, 1, 5)
+Span = Tuple[int, int, str]
+
+
+def detail_spans(text: str, today: date) -> List[Span]:
+    """(start, end, placeholder) of each detail the model should not read word for word."""
+    return [(d.start, d.end, PLACEHOLDERS[d.entity]) for d in understanding.find_details(text, today)
+            if d.entity in PLACEHOLDERS]
+
+
+def masked_text(text: str, spans: Sequence[Span]) -> str:
+    out, last = [], 0
+    for start, end, mark in sorted(spans):
+        if start < last:
+            continue
+        out += [text[last:start], mark]
+        last = end
+    return "".join(out + [text[last:]])
+
+
+def masked_words(message: Message, spans: Sequence[Span]) -> List[str]:
+    """Jieba's words, each run of words inside one detail turned into its placeholder."""
+    out: List[str] = []
+    taken = -1
+    for token in message.get(TOKENS_NAMES[TEXT]) or []:
+        if not token.text.strip():
+            continue
+        inside = next((index for index, (start, end, _mark) in enumerate(spans)
+                       if token.start < end and start < token.end), None)
+        if inside is None:
+            out.append(token.text)
+        elif inside != taken:
+            out.append(spans[inside][2])
+            taken = inside
+    return out
 
 
 def _as_is(items: List[str]) -> List[str]:
@@ -54,7 +103,8 @@ def words(message: Message) -> List[str]:
 class LinearIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"char_ngrams": 3, "sound_ngrams": 2, "C": 100.0, "ranking_length": 10, "random_seed": 20261124}
+        return {"char_ngrams": 3, "sound_ngrams": 2, "C": 100.0, "ranking_length": 10, "random_seed": 20261124,
+                "mask_details": True}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  fitted: Optional[Tuple[List[TfidfVectorizer], LogisticRegression]] = None) -> None:
@@ -73,9 +123,16 @@ class LinearIntentClassifier(GraphComponent):
         columns = 3 if self.config["sound_ngrams"] else 2  # sound_ngrams 0: no pinyin (the report's comparison)
         return [chars] + [TfidfVectorizer(analyzer=_as_is, sublinear_tf=True) for _ in range(columns - 1)]
 
-    def _inputs(self, messages: List[Message]) -> List[List[Any]]:
+    def _inputs(self, messages: List[Message], today: Optional[date] = None) -> List[List[Any]]:
         texts = [message.get(TEXT) or "" for message in messages]
-        inputs = [texts, [words(message) for message in messages]]
+        if self.config["mask_details"]:
+            day = today or date.today()
+            spans = [detail_spans(text, day) for text in texts]
+            texts = [masked_text(text, found) for text, found in zip(texts, spans, strict=True)]
+            word_lists = [masked_words(message, found) for message, found in zip(messages, spans, strict=True)]
+        else:
+            word_lists = [words(message) for message in messages]
+        inputs = [texts, word_lists]
         if self.config["sound_ngrams"]:
             inputs.append([sound_grams(text, int(self.config["sound_ngrams"])) for text in texts])
         return inputs
@@ -90,7 +147,8 @@ class LinearIntentClassifier(GraphComponent):
             logger.warning("LinearIntentClassifier needs at least two intents; not trained.")
             return self._resource
         features = scipy.sparse.hstack([vectorizer.fit_transform(column) for vectorizer, column
-                                        in zip(self.vectorizers, self._inputs(examples), strict=True)]).tocsr()
+                                        in zip(self.vectorizers, self._inputs(examples, TRAINING_DAY), strict=True)]
+                                       ).tocsr()
         self.model = LogisticRegression(C=float(self.config["C"]), class_weight="balanced", max_iter=5000,
                                         random_state=int(self.config["random_seed"]))
         self.model.fit(features, [message.get(INTENT) for message in examples])

@@ -8,7 +8,7 @@ config/ or runtime/.
 How a found detail is compared with the expected one (nlu/tests/entities_test.yml says the same):
 - appointment_date: both sides resolved with common.dates.parse_day against the file's `today`,
   then the days compared (a found value that resolves to no day is wrong);
-- id_number, phone_number, case_number: read as the form validators read them (common.numbers);
+- id_number, phone_number, case_number: read as the form validators read them (common.number_finder);
 - free text (place, problem_description, rating_comment, person_name): punctuation and blanks at
   the ends stripped; an expected value may list accepted spellings separated by " | ";
 - everything else exactly. The same detail found twice in a sentence counts once (it fills one
@@ -25,7 +25,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from common import dates, numbers
+from common import dates, number_finder, numbers
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 ENTITIES_TEST = TESTS / "entities_test.yml"
@@ -35,8 +35,8 @@ ALTERNATIVES = " | "
 FREE_TEXT = frozenset({"place", "problem_description", "rating_comment", "person_name"})
 _EDGES = " \t\u3000，。,.!！?？、~～"
 _NUMBER_READERS: Dict[str, Callable[[str], Optional[str]]] = {
-    "id_number": numbers.identity_number, "phone_number": numbers.phone_number,
-    "case_number": numbers.case_number}
+    "id_number": number_finder.identity_number, "phone_number": number_finder.phone_number,
+    "case_number": number_finder.case_number}
 
 Pair = Tuple[str, str]  # (entity, value)
 Finder = Callable[[str], Iterable[Pair]]

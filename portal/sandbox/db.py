@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Optional
 
-from portal.sandbox import seed, seed_services
+from portal.sandbox import seed, seed_family, seed_services
 
 SEED = 20261124
 RESIDENT_COUNT = 300
@@ -118,6 +118,61 @@ CREATE TABLE IF NOT EXISTS appointments (
 CREATE TABLE IF NOT EXISTS policies (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, keywords TEXT NOT NULL, answer TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS family_members (  -- the household as registered: the member, as the resident calls them
+    id_number TEXT NOT NULL, member_id_number TEXT NOT NULL, relationship TEXT NOT NULL,
+    member_id TEXT NOT NULL UNIQUE,  -- the opaque id a kiosk is given instead of the number
+    PRIMARY KEY (id_number, member_id_number)
+);
+CREATE TABLE IF NOT EXISTS contribution_dues (  -- yearly residents' insurance contributions
+    due_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, kind TEXT NOT NULL,  -- medical | pension
+    year INTEGER NOT NULL, amount_cents INTEGER NOT NULL, due_by TEXT NOT NULL,
+    paid_on TEXT NOT NULL, paid_order TEXT,  -- '' and NULL until paid
+    UNIQUE (id_number, kind, year)
+);
+CREATE TABLE IF NOT EXISTS payment_lookups (  -- paying for someone else: their number behind an opaque id
+    lookup_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, kiosk_id TEXT NOT NULL, expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS payment_orders (
+    order_id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, request_hash TEXT NOT NULL,
+    id_number TEXT NOT NULL,  -- whose contributions
+    payer TEXT NOT NULL,  -- self | member | other | proxy
+    payer_id_number TEXT,  -- the verified payer; NULL when anyone pays for someone else
+    authorisation_id TEXT,  -- a relative acting for the resident (代办)
+    amount_cents INTEGER NOT NULL, kiosk_id TEXT NOT NULL, pay_token TEXT NOT NULL,
+    created_at REAL NOT NULL, consented_at REAL NOT NULL, expires_at REAL NOT NULL,
+    status TEXT NOT NULL,  -- waiting | paid | cancelled; a waiting order past expires_at is expired
+    paid_at REAL, cancelled_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS payment_order_dues (
+    order_id TEXT NOT NULL REFERENCES payment_orders(order_id),
+    due_id TEXT NOT NULL REFERENCES contribution_dues(due_id),
+    PRIMARY KEY (order_id, due_id)
+);
+CREATE TABLE IF NOT EXISTS payments (  -- money received: at most one payment per due, ever
+    due_id TEXT PRIMARY KEY REFERENCES contribution_dues(due_id),
+    order_id TEXT NOT NULL REFERENCES payment_orders(order_id),
+    amount_cents INTEGER NOT NULL, paid_at REAL NOT NULL, channel TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS authorisations (  -- an elder lets a relative act for them (代办)
+    authorisation_id TEXT PRIMARY KEY,
+    principal TEXT NOT NULL, agent TEXT NOT NULL,  -- identity numbers
+    relationship TEXT NOT NULL,  -- the agent, as the principal calls them (女儿)
+    scopes TEXT NOT NULL,  -- comma-separated: query, certification_reminder, payment
+    days INTEGER NOT NULL, created_at REAL NOT NULL, valid_until TEXT,  -- set once confirmed
+    status TEXT NOT NULL,  -- pending | active | withdrawn | void
+    kiosk_id TEXT NOT NULL, principal_method TEXT NOT NULL,
+    code_hash TEXT NOT NULL, code_expires_at REAL NOT NULL, code_failures INTEGER NOT NULL,
+    confirmed_at REAL, withdrawn_at REAL
+);
+CREATE INDEX IF NOT EXISTS authorisations_agent ON authorisations(agent, status);
+CREATE TABLE IF NOT EXISTS proxy_tokens (  -- a relative's token for the elder, within the scopes
+    token TEXT PRIMARY KEY, authorisation_id TEXT NOT NULL, agent TEXT NOT NULL, expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS proxy_log (  -- every proxy action, told to the elder afterwards
+    id INTEGER PRIMARY KEY, authorisation_id TEXT NOT NULL, principal TEXT NOT NULL, agent TEXT NOT NULL,
+    action TEXT NOT NULL, detail TEXT NOT NULL, at REAL NOT NULL, kiosk_id TEXT NOT NULL, told_at REAL
+);
+CREATE INDEX IF NOT EXISTS proxy_log_principal ON proxy_log(principal, told_at);
 """
 
 
@@ -196,5 +251,6 @@ def _seed(connection: sqlite3.Connection, today: date) -> None:
                  for p in resident.payments],
             )
         seed_services.into(connection, residents, today)
+        seed_family.into(connection, residents, today)
         connection.execute("INSERT INTO meta VALUES ('seeded_on', ?)", (today.isoformat(),))
         connection.execute("INSERT INTO meta VALUES ('schema', ?)", (schema_version(),))

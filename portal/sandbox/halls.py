@@ -1,5 +1,5 @@
-"""Service halls: where they are, when they open, what to bring; appointment slots; booking
-and cancelling an appointment.
+"""Service halls: where they are, when they open, what to bring; appointment slots; booking,
+cancelling and moving an appointment.
 
 A booking's Idempotency-Key is bound to its request (resident, hall, service, day, time): the
 same key with the same request returns the booking already made, with anything else it is a
@@ -159,4 +159,31 @@ async def cancel(request: Request, appointment_id: str):
             raise ContractError(404, "appointment_not_found", "no such appointment for this resident")
         db.execute("UPDATE appointments SET status='cancelled' WHERE appointment_id=?", (appointment_id,))
         row = db.execute("SELECT * FROM appointments WHERE appointment_id=?", (appointment_id,)).fetchone()
+        return json(appointment_view(db, row))
+
+
+@halls.post("/appointments/<appointment_id>/move")
+async def move(request: Request, appointment_id: str):
+    """Another day or time at the same hall, for the same service. Moving to where it already
+    is changes nothing (so a retry is harmless); a full slot is 409 slot_full."""
+    number = resident_for(request)
+    content = body(request)
+    start = text_field(content, "start", 5) or ""
+    day = _bookable_day(str(content.get("date", "")))
+    with transaction(request.ctx.db) as db:
+        row = db.execute("SELECT * FROM appointments WHERE appointment_id=? AND id_number=?",
+                         (appointment_id, number)).fetchone()
+        if row is None:
+            raise ContractError(404, "appointment_not_found", "no such appointment for this resident")
+        if row["status"] != "booked":
+            raise ContractError(409, "appointment_cancelled", "a cancelled appointment cannot be moved; book anew")
+        if (row["day"], row["start"]) != (day.isoformat(), start):
+            slot = next((s for s in _slots(db, row["hall_id"], day) if s["start"] == start), None)
+            if slot is None:
+                raise ContractError(400, "invalid_slot", "no such slot on that day")
+            if slot["remaining"] <= 0:
+                raise ContractError(409, "slot_full", "this slot is fully booked; choose another")
+            db.execute("UPDATE appointments SET day=?, start=? WHERE appointment_id=?",
+                       (day.isoformat(), start, appointment_id))
+            row = db.execute("SELECT * FROM appointments WHERE appointment_id=?", (appointment_id,)).fetchone()
         return json(appointment_view(db, row))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from common import masking, numbers
+from common import masking, number_finder, numbers
 from common.masking import (
     RedactingFilter,
     RedactingFormatter,
@@ -20,7 +20,7 @@ from common.masking import (
     redact,
     redact_data,
 )
-from tests.common.test_numbers import filler, first_generation_numbers, identity_numbers, phone_numbers, rendered
+from tests.common.test_number_finder import filler, first_generation_numbers, identity_numbers, phone_numbers, rendered
 
 ID_18 = "360702195003121226"
 
@@ -195,7 +195,7 @@ def _assert_hidden(masked: str, number: str) -> None:
     digits = numbers.normalise_digits(masked)
     assert number not in digits and number[:-1] not in digits, masked  # not recoverable in any format
     assert number[-4:] in digits, masked  # the last four the screens and the voice show
-    assert numbers.find_numbers(masked) == [] and redact(masked) == masked
+    assert number_finder.find_numbers(masked) == [] and redact(masked) == masked
 
 
 @PROPERTY

@@ -81,8 +81,10 @@ def test_only_the_claimer_types_or_closes_and_staff_take_over(stack, console_url
     link.report(consent=1)
     link.exchange_once()
     _open(xiaoli, console_url, request_id)
-    xiaoli.find_element(By.NAME, "text").send_keys("路灯坏了")
+    typed = xiaoli.find_element(By.NAME, "text")
+    typed.send_keys("路灯坏了")
     xiaoli.find_element(By.XPATH, "//button[text()='发到自助机']").click()
+    WebDriverWait(xiaoli, 20).until(seen.staleness_of(typed))  # the form was sent and the page came back
     WebDriverWait(xiaoli, 20).until(seen.presence_of_element_located((By.NAME, "text")))
     link.exchange_once()
     assert {"type": "volunteer_text", "text": "路灯坏了"} in events

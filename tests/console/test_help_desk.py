@@ -39,6 +39,7 @@ def test_help_request_appears_live_and_the_claim_reaches_the_kiosk(stack, consol
     page = browser.page_source
     assert "360702195003121226" not in page and "13912345678" not in page
     assert "3607 ********** 1226" in page and "139 **** 5678" in page
+    assert "在办：查养老金 · 这一步：身份证号" in page and "id_number" not in card.text  # names, not ids
     browser.save_screenshot(str(output_dir / "help-list.png"))
     request_id = int(card.get_attribute("data-id"))
     claim = (By.CSS_SELECTOR, f"li.request[data-id='{request_id}'] button.claim")

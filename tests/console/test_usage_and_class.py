@@ -28,7 +28,7 @@ def test_usage_page_shows_charts_and_exports_csv(stack, console_url, browser, tm
     # The charts are SVG images of their own (inline SVG would need inline styles the CSP forbids).
     drawn = "return Array.from(document.querySelectorAll('figure.chart img')).filter(i => i.naturalWidth > 0).length"
     WebDriverWait(browser, 60).until(lambda driver: driver.execute_script(drawn) == 2)
-    assert "hotline_report：phone" in browser.page_source
+    assert "向12345反映问题：输手机号" in browser.page_source  # names, not identifiers (issue 18)
     assert "求助（办完就删，只留次数）" in browser.page_source  # only counts remain of help requests
     browser.save_screenshot(str(output_dir / "usage.png"))
     assert csp_violations(browser) == []

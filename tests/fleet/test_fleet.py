@@ -3,9 +3,8 @@ two Rasa instances sharing a PostgreSQL tracker store and Redis locks; privacy i
 reaches the database; expiry; and one instance killed in the middle of a run of whole
 errands. Two action servers share nothing but Redis: a turn may land on either (the card a
 kiosk's reader read is checked on one, /card_placed may be answered by the other). Every kiosk
-here uses a key of its own, as a city's kiosks do. Residents come in with their ID card, posted
-to the action servers' card route on the central side (bench/fleet_load.py `card_route`: the
-kiosks' side serves the conversation gate only)."""
+here uses a key of its own, as a city's kiosks do. Residents come in with their ID card, which
+the kiosk posts through nginx and the conversation gate with its own key (runtime/gate.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ import time
 
 import pytest
 
-from bench.fleet_load import DEMO_ID, DEMO_MASKED_NAME, PENSION_TEXT, card_route, drive, load_kiosk_ids
+from bench.fleet_load import DEMO_ID, DEMO_MASKED_NAME, PENSION_TEXT, drive, load_kiosk_ids
 from common.kiosk_protocol import CARD_PLACED
 from kiosk.card_check import CardChecker
 from kiosk.dialogue_client import DialogueClient
@@ -48,8 +47,7 @@ def events_of(fleet, sender: str) -> int:
 
 def check_card(fleet, dialogue: DialogueClient) -> bool:
     """The demo resident's card on this kiosk's reader, checked for its conversation."""
-    route = card_route(fleet.settings, fleet.env)
-    checker = CardChecker(route.base_url, route.key)
+    checker = CardChecker(fleet.url, dialogue.kiosk_key, verify=fleet.ca_certificate)
     try:
         return checker.check(dialogue.sender_id, demo_card(0)).verified
     finally:
@@ -201,8 +199,7 @@ def test_killing_a_rasa_instance_mid_run_loses_nothing(fleet):
 
     keys = {kiosk_id: fleet.key(kiosk_id) for kiosk_id in load_kiosk_ids(4)}
     result = asyncio.run(drive(fleet.url, keys, seconds=75, max_errands=60, hotline_share=0.4,
-                               during=kill, during_after=8, ca_certificate=fleet.ca_certificate,
-                               card=card_route(fleet.settings, fleet.env)))
+                               during=kill, during_after=8, ca_certificate=fleet.ca_certificate))
     assert killed_at and victim.poll() is not None
     assert result.errors == []
     # A turn in flight on the killed instance is replayed on the survivor; a /card_placed the

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from kiosk.dialogue_client import DialogueClient, DialogueUnavailable
+from portal.sandbox.cards import demo_card
 from runtime.kiosk_keys import keys_file, revoke_key
 
 pytestmark = pytest.mark.services
@@ -74,6 +75,26 @@ def test_a_kiosk_key_opens_only_that_kiosks_conversations(fleet):
     twice = f'{{"sender": "{other.sender_id}", "sender": "{mine}", "message": "你好"}}'.encode()
     assert raw(fleet, "POST", webhook, key, twice)[0] == 200
     assert events_of(fleet, other.sender_id) == before and events_of(fleet, mine) > 0
+    # A card for another kiosk's visit: refused, nobody is verified there; our own is checked.
+    card = demo_card(0)
+    body = {"id_number": card.id_number, "name": card.name,
+            "valid_until": card.valid_until.isoformat() if card.valid_until else ""}
+    assert raw(fleet, "POST", "/identity/card", key, {"conversation": other.sender_id, **body})[0] == 403
+    status, answer = raw(fleet, "POST", "/identity/card", key, {"conversation": mine, **body})
+    outcome = json.loads(answer)
+    assert status == 200 and outcome["verified"] and outcome["masked_name"] == "张*英", (status, outcome)
+    assert raw(fleet, "POST", "/identity/card", None, {"conversation": mine, **body})[0] == 401
+    # The payment screen's question about its order: only for its own visit, with its own key.
+    question = {"order_id": "no-such-order"}
+    assert raw(fleet, "POST", "/payment/status", key, {"conversation": other.sender_id, **question})[0] == 403
+    assert raw(fleet, "POST", "/payment/status", None, {"conversation": mine, **question})[0] == 401
+    status, answer = raw(fleet, "POST", "/payment/status", key, {"conversation": mine, **question})
+    assert status == 200 and json.loads(answer) == {"status": "unknown"}, (status, answer)
+    # The face check: frames only for its own visit; the camera report only for its own camera.
+    frames = {"frames": ["AAAA"], "challenge": "turn_left"}
+    assert raw(fleet, "POST", "/certification/face", key, {"conversation": other.sender_id, **frames})[0] == 403
+    assert raw(fleet, "POST", "/devices/camera", key, {"kiosk_id": "kiosk-own-b", "working": True})[0] == 403
+    assert raw(fleet, "POST", "/devices/camera", key, {"kiosk_id": "kiosk-own-a", "working": False})[0] == 200
     # Forgetting another kiosk's conversation: refused, its rows stay.
     assert raw(fleet, "DELETE", f"/gate/conversations/{other.sender_id}", key)[0] == 403
     assert events_of(fleet, other.sender_id) == before

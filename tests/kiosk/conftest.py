@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 
 from config import load_settings
-from config.settings import PrinterSettings
+from config.kiosk_settings import PrinterSettings
 from kiosk.devices.card_simulator import SimulatedReader
 from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, silence_wav
 from tests.kiosk.ui import UiDriver, Xvfb

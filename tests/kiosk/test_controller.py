@@ -8,121 +8,17 @@ what happened. The window tests (tests/kiosk/test_*_walk.py) drive the same code
 
 from __future__ import annotations
 
-import threading
-from typing import Callable, Dict, List, Optional
+from typing import List
 
 import pytest
 
 from common.kiosk_protocol import END_VISIT, directive
-from config import load_settings
-from kiosk.controller import KioskController, Timing
 from kiosk.dialogue_client import Button, Reply
-from kiosk.help_queue import HelpQueue
 from kiosk.idle import IDLE_WARNING
-from kiosk.session import KioskSession
-from kiosk.speech.speaker import SilentSpeaker
-from kiosk.staff import StaffSettings
-from kiosk.state import KioskState
+from kiosk.session import EMPTY_REPLY_TEXT
+from tests.kiosk.controller_fakes import Kiosk
 
 ID = "360702195003121226"
-
-
-class Screens:
-    current = "home"
-
-
-class Voice(SilentSpeaker):
-    def __init__(self) -> None:
-        super().__init__()
-        self.said: List[str] = []
-        self.stopped = 0
-
-    def speak(self, text: str) -> None:
-        self.said.append(text)
-
-    def stop(self) -> None:
-        self.stopped += 1
-
-    def slower(self) -> int:
-        self.rate_cpm -= 25
-        return self.rate_cpm
-
-
-class Dialogue:
-    """Answers each message from a table; records what the kiosk sent."""
-
-    def __init__(self, answers: Dict[str, Reply]) -> None:
-        self.answers = answers
-        self.sent: List[str] = []
-        self.practice = False
-        self.sender_id = "kiosk-test-1"
-        self.ended = 0
-
-    def send(self, message: str) -> Reply:
-        self.sent.append(message)
-        return self.answers.get(message, Reply(texts=("好的。",)))
-
-    def end_session(self) -> None:
-        self.ended += 1
-        self.sender_id = ("practice-" if self.practice else "") + f"kiosk-test-{self.ended + 1}"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Scheduled:
-    def __init__(self) -> None:
-        self.calls: List[tuple] = []
-
-    def __call__(self, seconds: float, call: Callable[[], None]):
-        self.calls.append((seconds, call))
-        return self
-
-    def cancel(self) -> None:
-        return None
-
-
-class Kiosk:
-    """A controller with everything it is composed of, waiting for replies to arrive."""
-
-    def __init__(self, tmp_path, answers: Optional[Dict[str, Reply]] = None, printer=None) -> None:
-        self.settings = load_settings().model_copy(update={"paths": load_settings().paths.model_copy(
-            update={"data_dir": str(tmp_path), "log_dir": str(tmp_path / "logs")})})
-        self.dialogue = Dialogue(answers or {})
-        self.voice = Voice()
-        self.screens = Screens()
-        self.clock = Clock()
-        self.scheduled = Scheduled()
-        self.replied = threading.Event()
-        self.session = KioskSession(self.dialogue, self.voice, HelpQueue(tmp_path / "help.sqlite3"), "kiosk-test",
-                                    deliver=lambda call: call(), wait_notice_seconds=30)
-        self.state = KioskState()
-        self.controller = KioskController(
-            self.state, self.screens, self.session, self.voice, text_scales=[1.0, 1.25, 1.5],
-            timing=Timing(idle_seconds=90, countdown_seconds=30), schedule=self.scheduled, clock=self.clock,
-            staff=StaffSettings(self.settings, clock=self.clock), printer=printer)
-        shown = self.session.events.on_reply
-
-        def show(reply: Reply) -> Optional[str]:
-            then = shown(reply)
-            self.replied.set()
-            return then
-
-        self.session.events.on_reply = show
-
-    def after(self, act: Callable[[], None]) -> None:
-        """Do something that sends a message, and wait until its reply is shown."""
-        self.replied.clear()
-        act()
-        assert self.replied.wait(10), "no reply shown"
-
-    def close(self) -> None:
-        self.session.close()
 
 
 @pytest.fixture
@@ -160,6 +56,13 @@ def test_a_question_for_a_number_opens_the_keypad_and_the_number_goes_masked(kio
     assert k.dialogue.sent[-1] == f'/inform{{"id_number": "{ID}"}}'
     assert k.state.resident_text == "3607 ********** 1226"
     assert ID not in " ".join(line for _who, line in k.session.transcript.lines)
+
+
+def test_a_reply_with_nothing_in_it_is_still_answered(kiosk):
+    k = kiosk(answers={"后天": Reply(buttons=(Button("首页", "/home"),))})
+    k.after(lambda: k.controller.say_text("后天"))
+    assert k.voice.said[-1] == EMPTY_REPLY_TEXT and k.state.assistant_text == EMPTY_REPLY_TEXT
+    assert k.state.choices == [("首页", "/home")]  # what the reply offered is kept
 
 
 def test_a_result_is_shown_big_and_can_be_printed(kiosk):
@@ -225,6 +128,20 @@ def test_five_title_taps_and_the_pin_open_the_staff_settings(kiosk):
     assert k.voice.default_rate == k.voice.rate_cpm == 175
     assert k.controller.text_scale_default == 1 and k.state.font_scale == 1.25
     assert (k.settings.data_dir / "staff-settings.yaml").exists()
+    assert "版本：" in k.state.staff_info
+
+
+def test_staff_leave_for_maintenance_and_the_window_stays_closed_once(kiosk):
+    k = kiosk()
+    closed = []
+    k.controller.quit_app = lambda: closed.append(True)
+    for _ in range(5):
+        k.controller.staff.title_tapped()
+    for digit in "2468":
+        k.controller.keypad.key(digit)
+    k.controller.keypad.confirm()
+    k.controller.staff.leave_for_maintenance()
+    assert closed == [True] and (k.settings.data_dir / "stay-out").exists()
 
 
 def test_words_from_the_bar_work_by_voice(kiosk):

@@ -17,7 +17,13 @@ def do_step(ui, step, values) -> None:
 
     target = step.target.format(**values)
     if step.action == "tap":
-        ui.wait_until(lambda: ui.find_button((ServiceTile, BarButton), target), what=target)
+        ui.wait_until(lambda: ui.find_button((ServiceTile, BarButton), target) or ui.app.state.highlight == "更多",
+                      what=target)
+        if not ui.find_button((ServiceTile, BarButton), target):
+            # The tile is on the 更多 page at this size: the lesson points at 更多, then at the tile.
+            ui.tap(ui.find_button((ServiceTile,), "更多"))
+            ui.wait_until(lambda: ui.app.state.highlight == target, what=f"{target} highlighted on 更多")
+            ui.wait_until(lambda: ui.find_button((ServiceTile, BarButton), target), what=target)
         ui.tap(ui.find_button((ServiceTile, BarButton), target))
     elif step.action in ("choose", "confirm"):
         def ready():

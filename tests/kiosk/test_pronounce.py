@@ -1,26 +1,18 @@
 """Every word the kiosk says is said right: text -> tone-numbered pinyin for espeak-ng.
 
-1. Every sentence the kiosk can say (the dialogue's responses, the actions', kiosk's and
-   common's Chinese strings, the lessons, the sandbox's names and policy answers) is scanned
-   for characters with more than one reading in pypinyin's data. Each must be covered by a
-   reviewed decision in pronunciation_decisions.yaml and come out as decided; a sentence
-   added without review fails here with the lines to check and add.
-2. Ganzhou's 18 counties and districts and the sandbox's places; 3. 一 and 不;
-4. numbers; 5. a held-out list scored (>= 95 %); 6. espeak-ng itself says what we meant.
+The project list loads; 2. Ganzhou's 18 counties and districts and the sandbox's places;
+4. numbers; 5. a held-out list scored (>= 95 %); the front end as the voice uses it;
+6. espeak-ng itself says what we meant. 1. The scan of every sentence the kiosk can say is
+test_pronunciation_scan.py; 3. 一 and 不 are test_tone_rules.py.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-import statistics
 import subprocess
 import sys
-import time
 import wave
-from functools import cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import List
 
 import pytest
 import yaml
@@ -31,198 +23,13 @@ from kiosk.speech.verbalize import verbalize
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
-DECISIONS = HERE / "pronunciation_decisions.yaml"
 HELDOUT = HERE / "pronunciation_heldout.yaml"
-HAN = re.compile(r"[\u4e00-\u9fff]")
 HELDOUT_TARGET = 0.95
-REGEX = re.compile(r"\(\?|\||\\[sdwSDWb]|\[")  # a pattern for what residents say, not a sentence
-# Characters read with the word before them (丢了, 屏幕上), and those read with the word after (不对).
-ATTACHED = set("了着过得地的个们子儿头里上下么吗呢吧啊")
 
 
 def said(text: str) -> str:
     """Syllables only, as the decisions and expectations are written."""
     return " ".join(pinyin for _, pinyin in load().syllables(verbalize(text)))
-
-
-# -- 1. the scan ------------------------------------------------------------------------------
-
-def _python_strings(path: Path) -> Iterator[str]:
-    """Chinese string literals (f-string pieces too), not docstrings: what code can say."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                and HAN.search(node.value) and not REGEX.search(node.value)):
-            yield node.value
-
-
-def _yaml_values(data, keys: Tuple[str, ...]) -> Iterator[str]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in keys and isinstance(value, str):
-                yield value
-            else:
-                yield from _yaml_values(value, keys)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _yaml_values(item, keys)
-
-
-# Words the kiosk listens for and never says (what residents may call a hall service, rating
-# words, surnames, calendar words): the recogniser's vocabulary, not speech.
-HEARD_ONLY = {"common/understanding.py", "common/dates.py", "common/lunar.py", "common/numbers.py"}
-
-
-def spoken_sentences() -> List[Tuple[str, str]]:
-    """(file, text) for everything the kiosk may say, read afresh from the tree each run, so
-    sentences other people add are scanned too."""
-    out: List[Tuple[str, str]] = []
-
-    def add(path: Path, texts) -> None:
-        out.extend((str(path.relative_to(REPO)), t) for t in texts if HAN.search(t))
-
-    for path in sorted((REPO / "nlu" / "domain").glob("*.yml")):
-        add(path, _yaml_values(yaml.safe_load(path.read_text(encoding="utf-8")), ("text",)))
-    for folder in ("nlu/actions", "kiosk", "common"):
-        for path in sorted((REPO / folder).glob("*.py")):
-            if str(path.relative_to(REPO)) not in HEARD_ONLY:
-                add(path, _python_strings(path))
-    for path in sorted((REPO / "config" / "lessons").glob("*.yml")):
-        add(path, _yaml_values(yaml.safe_load(path.read_text(encoding="utf-8")), ("title", "say", "hint", "praise")))
-    sandbox = REPO / "portal" / "sandbox"
-    for name in ("seed_services.py", "halls.py"):
-        add(sandbox / name, _python_strings(sandbox / name))
-    policies = sandbox / "data" / "policies.yaml"
-    add(policies, _yaml_values(yaml.safe_load(policies.read_text(encoding="utf-8")), ("title", "answer")))
-    return out
-
-
-@cache
-def is_heteronym(char: str) -> bool:
-    from pypinyin import Style, pinyin
-
-    return len(set(pinyin(char, heteronym=True, style=Style.TONE3, neutral_tone_with_five=True)[0])) > 1
-
-
-def decisions() -> Dict[str, str]:
-    """Every reviewed key -> its pinyin (characters decided alone, and words)."""
-    data = yaml.safe_load(DECISIONS.read_text(encoding="utf-8"))
-    merged: Dict[str, str] = {}
-    for section in ("characters", "words"):
-        for key, value in (data.get(section) or {}).items():
-            merged[str(key)] = str(value)
-    return merged
-
-
-def review(sentences: List[Tuple[str, str]], decided: Dict[str, str]) -> Tuple[List[str], Dict[str, str]]:
-    """(problems, proposals): a wrong reading of a decided word, or a heteronym with no decision.
-
-    An occurrence is covered by the longest decided key around it in the sentence (a key of
-    one character from `words` only where that character is said on its own). An undecided
-    one is proposed as its word, or with the word it leans on when it stands alone (丢了,
-    不对), since that is what fixes its reading."""
-    pronouncer = load()
-    problems: List[str] = []
-    proposals: Dict[str, str] = {}
-    keys = sorted(decided, key=len, reverse=True)
-    characters = set(yaml.safe_load(DECISIONS.read_text(encoding="utf-8"))["characters"])
-    for where, raw in sentences:
-        text = verbalize(raw)
-        readings: Dict[int, str] = {}
-        offset = 0
-        for token in pronouncer.tokens(text):
-            if token.spoken:
-                readings[offset] = token.pinyin
-            offset += len(token.text)
-        words: Dict[int, Tuple[int, str]] = {}  # character index -> (start, word)
-        for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\u3007]+", text):
-            start = run.start()
-            for word in pronouncer.segment(run.group(0)):
-                words.update({start + i: (start, word) for i in range(len(word))})
-                start += len(word)
-        spans = [(m.start(), key) for key in keys for m in re.finditer(re.escape(key), text)]
-        for index, char in enumerate(text):
-            if index not in readings or not is_heteronym(char):
-                continue
-            alone = index - 1 not in readings and index + 1 not in readings
-            covering = [(start, key) for start, key in spans if start <= index < start + len(key)
-                        and (len(key) > 1 or key in characters or alone)]
-            if not covering:
-                start, word = words[index]
-                if len(word) == 1:  # a neighbouring word gives the context: 丢了, 屏幕上, 不对, 一会儿
-                    start, word = _with_neighbour(text, index, words, readings)
-                proposal = " ".join(readings[start + i] for i in range(len(word)))
-                proposals.setdefault(word, proposal)
-                problems.append(f"undecided {char} in {word!r} ({proposal}) — {where}: {raw}")
-                continue
-            longest = max(len(key) for _, key in covering)
-            chosen = [(start, key) for start, key in covering if len(key) == longest]
-            if len({decided[key].split()[index - start] for start, key in chosen}) > 1:
-                problems.append(f"{char}: {' and '.join(k for _, k in chosen)} disagree — {where}: {raw}")
-                continue
-            for start, key in chosen:
-                got = " ".join(readings.get(start + i, "?") for i in range(len(key)))
-                if got != decided[key]:
-                    problems.append(f"{key}: decided {decided[key]}, said {got} — {where}: {raw}")
-    return sorted(set(problems)), proposals
-
-
-def _with_neighbour(text: str, index: int, words: Dict[int, Tuple[int, str]],
-                    readings: Dict[int, str]) -> Tuple[int, str]:
-    """A lone character with the word it leans on (at most three characters of it)."""
-    before, after = index - 1 in readings, index + 1 in readings
-    if (text[index] in ATTACHED and before) or not after:
-        if not before:
-            return index, text[index]
-        start = max(words[index - 1][0], index - 3)
-        return start, text[start:index + 1]
-    word_start, word = words[index + 1]
-    return index, text[index:min(word_start + len(word), index + 4)]
-
-
-def test_the_scan_finds_the_kiosks_sentences():
-    sentences = spoken_sentences()
-    files = {where for where, _ in sentences}
-    assert len(sentences) > 400, len(sentences)
-    assert any(f.startswith("nlu/domain/") for f in files) and any(f.startswith("nlu/actions/") for f in files)
-    assert any(f.startswith("kiosk/") for f in files) and any(f.startswith("config/lessons/") for f in files)
-    assert any("长者服务助手" in text for _, text in sentences)
-
-
-def test_every_heteronym_the_kiosk_says_has_a_reviewed_decision():
-    problems, proposals = review(spoken_sentences(), decisions())
-    if proposals:
-        print("\nCheck these readings and add them to tests/kiosk/pronunciation_decisions.yaml (words:),"
-              "\nfixing kiosk/speech/pronunciations.yaml first where one is wrong:")
-        for word, reading in sorted(proposals.items()):
-            print(f"  {word}: {reading}")
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])
-
-
-def test_the_scan_catches_a_new_sentence_and_a_wrong_reading():
-    decided = decisions()
-    problems, proposals = review([("new.py", "请还给我。")], decided)
-    assert any("还" in p for p in problems) and proposals  # 还给 is undecided (huan2, not hai2)
-    wrong = dict(decided, 还有="huan2 you3")
-    problems, _ = review([("new.py", "您还有别的事吗？")], wrong)
-    assert any(p.startswith("还有: decided huan2 you3, said hai2 you3") for p in problems)
-
-
-def test_decisions_are_well_formed():
-    data = yaml.safe_load(DECISIONS.read_text(encoding="utf-8"))
-    for key, value in decisions().items():
-        syllables = value.split()
-        assert len(syllables) == len(key), (key, value)
-        assert all(re.fullmatch(r"[a-z]+[1-5]", s) for s in syllables), (key, value)
-    assert all(len(key) == 1 for key in data["characters"])
-    assert not set(data["characters"]) & set(data["needs_context"]), "decided alone, yet said to need context"
-    assert not set(data["characters"]) & set(data["words"])
 
 
 def test_the_project_list_loads_and_rejects_a_miscounted_line(tmp_path):
@@ -288,31 +95,6 @@ def test_every_sandbox_name_is_in_the_list():
 
     names = set(seed_services.ROADS) | set(seed_services.HOSPITALS) | set(seed_services.DEPARTMENTS.values())
     assert names <= set(SANDBOX_PLACES), names - set(SANDBOX_PLACES)
-
-
-# -- 3. 一 and 不 -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, pinyin", [
-    ("一", "yi1"), ("第一", "di4 yi1"), ("第一步", "di4 yi1 bu4"), ("统一", "tong3 yi1"),
-    ("十一", "shi2 yi1"), ("星期一", "xing1 qi1 yi1"), ("周一至周五", "zhou1 yi1 zhi4 zhou1 wu3"),
-    ("一二三四五六日", "yi1 er4 san1 si4 wu3 liu4 ri4"), ("一月一日", "yi1 yue4 yi1 ri4"),
-    ("一下", "yi2 xia4"), ("一次", "yi2 ci4"), ("一个", "yi2 ge5"), ("一共", "yi2 gong4"),
-    ("一定", "yi2 ding4"), ("一样", "yi2 yang4"), ("一遍", "yi2 bian4"), ("一会儿", "yi2 hui4 er5"),
-    ("一天", "yi4 tian1"), ("一般", "yi4 ban1"), ("一些", "yi4 xie1"), ("一年", "yi4 nian2"),
-    ("一直", "yi4 zhi2"), ("一点", "yi4 dian3"), ("一起", "yi4 qi3"), ("一百", "yi4 bai3"),
-    ("一千", "yi4 qian1"), ("一万", "yi2 wan4"), ("说一说", "shuo1 yi5 shuo1"), ("问一问", "wen4 yi5 wen4"),
-    ("看一看", "kan4 yi5 kan4"), ("一个字一个字地说", "yi2 ge5 zi4 yi2 ge5 zi4 de5 shuo1"),
-    ("十一点", "shi2 yi1 dian3"), ("下午一点", "xia4 wu3 yi4 dian3"),
-    ("不", "bu4"), ("不是", "bu2 shi4"), ("不对", "bu2 dui4"), ("不用", "bu2 yong4"), ("不会", "bu2 hui4"),
-    ("不要", "bu2 yao4"), ("不客气", "bu2 ke4 qi5"), ("不能", "bu4 neng2"), ("不想", "bu4 xiang3"),
-    ("不满意", "bu4 man3 yi4"), ("不清楚", "bu4 qing1 chu5"), ("不通", "bu4 tong1"), ("先不办了", "xian1 bu2 ban4 le5"),
-    ("是不是", "shi4 bu5 shi4"), ("要不要", "yao4 bu5 yao4"), ("好不好", "hao3 bu5 hao3"),
-    ("看不见", "kan4 bu5 jian4"), ("连不上", "lian2 bu5 shang4"), ("对不起", "dui4 bu5 qi3"),
-    ("办不了", "ban4 bu5 liao3"), ("今天不上班", "jin1 tian1 bu2 shang4 ban1"),
-    ("不一定", "bu4 yi2 ding4"), ("一不小心", "yi2 bu4 xiao3 xin1"),
-])
-def test_yi_and_bu(text, pinyin):
-    assert said(text) == pinyin
 
 
 # -- 4. numbers --------------------------------------------------------------------------------
@@ -389,20 +171,6 @@ def test_the_voice_hands_espeak_the_pinyin(monkeypatch):
         voice.close()
     assert handed[:2] == ["nin2 de5 yang3 lao3 jin1 san1 qian1 er4 bai3 yi1 shi2 wu3 yuan2 liu4 jiao3，",
                           "yi3 yu2 shi2 yi1 yue4 shi2 wu3 ri4 fa1 fang4。"]
-
-
-def test_a_reply_is_converted_in_a_few_milliseconds():
-    pronouncer = load()
-    reply = ("对不起，这件事我帮不上忙。我能帮您查养老金、查医保、向幺二三四五反映问题、查办件进度、预约办事。"
-             "请点一下您要办的事。您还想办别的事吗？请点一下，或者直接说。好的，我已经请工作人员过来了。")
-    assert 90 <= len(reply) <= 110
-    timings = []
-    for index in range(30):
-        began = time.perf_counter()
-        pronouncer.to_pinyin(reply + "。" * (index % 2))  # defeat nothing: words are cached, rules are not
-        timings.append(time.perf_counter() - began)
-    print(f"\n100-character reply: median {statistics.median(timings) * 1000:.2f} ms, max {max(timings) * 1000:.2f} ms")
-    assert statistics.median(timings) < 0.02
 
 
 def test_say_dry_run_prints_what_espeak_gets_on_its_last_line():

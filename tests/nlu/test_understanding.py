@@ -1,12 +1,13 @@
 """Every held-out entity sentence (nlu/tests/entities_test.yml) and every first sentence
-(nlu/tests/first_sentences.yml) through common.understanding.find_details, without Rasa.
+(nlu/tests/first_sentences.yml, first_sentences_fresh.yml) through
+common.understanding.find_details, without Rasa.
 
 The floors are today's figures rounded down (F1 per entity to a step of 0.05, overall and the
 first sentences to 0.01): a change that finds fewer details, or wrong ones, fails; a change that
-finds more raises the figures, and then the floors should be raised with it. place and
-problem_description have no extractor yet, so their floor is 0 for now; their misses are
-listed with the others. Each run writes every miss to tests/output/<test>/misses.txt and prints
-them, so nothing is skipped silently.
+finds more raises the figures, and then the floors should be raised with it. The rules were
+shaped on the first two files (their misses were fixed one by one, so their 100 % flatters);
+the fresh file was written afterwards and is the honest figure. Each run writes every miss to
+tests/output/<test>/misses.txt and prints them, so nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -21,23 +22,23 @@ from common import understanding
 from nlu.tools import entity_scores
 from nlu.tools.nlu_examples import GENERATED, examples
 
-OVERALL_F1_FLOOR = 0.79
+OVERALL_F1_FLOOR = 0.99
 F1_FLOORS: Dict[str, float] = {
     "appointment_date": 0.95,
     "appointment_period": 1.0,
     "appointment_time": 1.0,
     "case_number": 1.0,
     "district": 0.95,
-    "hall_service": 0.85,
+    "hall_service": 0.95,
     "id_number": 1.0,
-    "person_name": 0.75,
+    "person_name": 0.95,
     "phone_number": 0.95,
-    "place": 0.0,
-    "problem_description": 0.0,
-    "rating": 0.85,
-    "rating_comment": 0.40,
+    "place": 0.95,
+    "problem_description": 0.95,
+    "rating": 0.95,
+    "rating_comment": 0.95,
 }
-FIRST_SENTENCES_ALL_DETAILS_FLOOR = 0.69
+FIRST_SENTENCES_ALL_DETAILS_FLOOR = 0.99
 
 Pair = Tuple[str, str]
 
@@ -84,7 +85,28 @@ def test_details_of_first_sentences() -> None:
     assert scores.share(scores.all_details) >= FIRST_SENTENCES_ALL_DETAILS_FLOOR, "\n".join(incomplete)
 
 
-@pytest.mark.parametrize("load", [entity_scores.load_entities, entity_scores.load_first_sentences])
+FRESH = entity_scores.TESTS / "first_sentences_fresh.yml"
+# The fresh set was written after the rules and run once, untuned: 19 of 20 (小区后门 is no place
+# the rules know). A floor, not a target: raise it when they do better, never tune on the file.
+FRESH_ALL_DETAILS_FLOOR = 0.95
+
+
+def load_fresh() -> entity_scores.SentenceSet:
+    return entity_scores.load_first_sentences(FRESH)
+
+
+def test_details_of_fresh_first_sentences() -> None:
+    test_set = load_fresh()
+    found = found_details(test_set)
+    scores = entity_scores.score_first_sentences(
+        test_set, [(str(sentence.intent), pairs) for sentence, pairs in zip(test_set.sentences, found, strict=True)])
+    assert scores.sentences == len(test_set.sentences) >= 20
+    incomplete = [f"{text}: {missed}" for text, _intent, _found, missed in scores.misses if missed]
+    print("\n".join(incomplete))
+    assert scores.share(scores.all_details) >= FRESH_ALL_DETAILS_FLOOR, "\n".join(incomplete)
+
+
+@pytest.mark.parametrize("load", [entity_scores.load_entities, entity_scores.load_first_sentences, load_fresh])
 def test_test_files_are_well_formed(load: Callable[[], entity_scores.SentenceSet]) -> None:
     """Every expected day resolves against the file's today; every sentence has its details."""
     test_set = load()
@@ -98,7 +120,7 @@ def test_test_sets_are_held_out() -> None:
     training = [re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", text)
                 for _intent, text in examples(include=GENERATED)]
     seen, everything = set(training), "\n".join(training)
-    for load in (entity_scores.load_entities, entity_scores.load_first_sentences):
+    for load in (entity_scores.load_entities, entity_scores.load_first_sentences, load_fresh):
         for sentence in load().sentences:
             assert sentence.text not in seen, f"trained on: {sentence.text}"
             for entity, value in sentence.expected:
@@ -116,3 +138,14 @@ def test_scoring_compares_days_and_numbers_as_read() -> None:
     wrong = entity_scores.match(sentence, [("appointment_date", "下下礼拜三")], today)
     assert [pair[0] for pair in wrong.missed] == ["appointment_date", "phone_number"]
     assert [pair[0] for pair in wrong.extra] == ["appointment_date"]
+
+
+@pytest.mark.parametrize("said, place", [
+    ("楼道的灯坏了晚上看不见路", None),  # which building's 楼道? still to be asked
+    ("门口的路灯坏了", None),
+    ("幸福小区门口的路灯坏了", "幸福小区门口"),
+    ("我家楼下的下水道堵了", "我家楼下"),
+])
+def test_a_place_that_names_no_place_is_left_to_be_asked(said, place):
+    found = {d.entity: d.value for d in understanding.find_details(said, entity_scores.load_entities().today)}
+    assert found.get("place") == place and "problem_description" in found

@@ -17,6 +17,8 @@ def _json_schema(node: Any) -> Any:
         converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
         if node.get("nullable") and "type" in converted:
             converted["type"] = [converted["type"], "null"]
+        elif node.get("nullable"):  # a nullable reference (allOf: [$ref]): null, or what it refers to
+            converted = {"anyOf": [{"type": "null"}, converted]}
         return converted
     if isinstance(node, list):
         return [_json_schema(item) for item in node]

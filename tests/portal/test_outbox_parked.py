@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from common import numbers
+from common import number_finder
 from portal.client import PortalClient
 from portal.errors import PortalRefused
 from portal.models import CaseRequest
@@ -80,7 +80,7 @@ def test_parked_entries_are_listed_masked_and_only_with_the_key(actions):
     assert entry["reason"] == "refused:invalid_district" and entry["district"] == "北京市"
     assert entry["phone_masked"] == "139 **** 7777" and entry["attempts"] == 1
     assert "楼道灯坏了" in entry["description_masked"]
-    assert PHONE not in {found.number for found in numbers.find_phones(answer.text)}  # in no format
+    assert PHONE not in {found.number for found in number_finder.find_phones(answer.text)}  # in no format
 
 
 def test_a_fixed_entry_sent_again_arrives_once(actions):

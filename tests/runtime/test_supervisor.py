@@ -95,6 +95,18 @@ def test_sigterm_while_services_start_stops_every_child(tmp_path):
             os.kill(pid, 0)
 
 
+def _sent_code(stack, id_number: str, already_sent: int, timeout: float) -> str:
+    """The SMS code the sandbox 'sent' once the terminal asked for it (a message newer than
+    the `already_sent` ones): the test types what a resident would read off their phone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = stack.portal().sandbox_sms(id_number=id_number)
+        if len(messages) > already_sent and messages[0].code:
+            return messages[0].code
+        time.sleep(0.5)
+    raise AssertionError("the terminal never asked the portal for a code")
+
+
 def test_no_display_falls_back_to_the_terminal(stack, tmp_path, output_dir):
     # Use the session's running services; this supervisor starts nothing of its own.
     config = write_config(tmp_path, {
@@ -104,7 +116,12 @@ def test_no_display_falls_back_to_the_terminal(stack, tmp_path, output_dir):
     process = _run_main(config, ["run"], env_extra={
         stack.settings.dialogue.auth_token_env: stack.rasa_token,
         stack.settings.portal.api_key_env: stack.portal_key}, stdin=subprocess.PIPE)
-    output, _ = process.communicate("1\n360702195003121226\n张桂英\n退出\n", timeout=120)
+    id_number = "360702195003121226"
+    already_sent = len(stack.portal().sandbox_sms(id_number=id_number))
+    process.stdin.write(f"1\n{id_number}\n收短信验证码\n")
+    process.stdin.flush()
+    code = _sent_code(stack, id_number, already_sent, timeout=90)
+    output, _ = process.communicate(f"{code}\n退出\n", timeout=120)
     (output_dir / "terminal-transcript.txt").write_text(output, encoding="utf-8")
     assert "No display" in output
     assert "3607 ********** 1226" in output and "360702195003121226" not in output.split("您说：", 1)[1]

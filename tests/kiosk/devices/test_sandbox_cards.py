@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from common import idnumber
-from kiosk.devices import card_protocol as protocol
+from kiosk.devices import card_fields
 from portal.sandbox import cards, db, seed
 
 TODAY = date(2026, 12, 1)
@@ -34,7 +34,7 @@ def test_cards_follow_the_rules(all_cards):
         if card.valid_until is not None:
             assert (card.valid_until - card.valid_from).days in (7305, 7304, 7306)  # 20 years
         # Every card fits the 256 bytes and decodes back to itself.
-        assert protocol.decode_base_text(protocol.encode_base_text(card)) == card
+        assert card_fields.decode_base_text(card_fields.encode_base_text(card)) == card
 
 
 def test_validity_by_age_at_issue():

@@ -1,0 +1,237 @@
+"""Paying contributions by QR code: for whom, the order (after the payer's consent only), and
+following it until it is paid, expires or is cancelled.
+
+The order is the portal's; the kiosk shows its QR code big with the amount and the payee
+(the PAYMENT directive) and follows it (kiosk/payment_desk.py, through payment_route.py), then
+says /payment_update, as does a resident who says 我付好了. An expired order says so and offers
+a new code for the same dues; a paid one gives a printable receipt. Nothing is paid twice:
+the portal pays an order once, and a new order for the same dues replaces the old code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from common.errands import PAY_FAMILY, PAY_LINK, PAY_SELF
+from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, PAYMENT, PRINTABLE, RESULT, SCREEN, STEP, directive
+from nlu.actions import payment_dues as dues_
+from nlu.actions.formatting import yuan
+from nlu.actions.portal_access import portal
+from nlu.actions.portal_errors import sentence_for
+from nlu.actions.practice import practising
+from nlu.actions.resident import identity_still_valid, kiosk_of
+from portal.errors import PortalError, PortalRefused
+from portal.payment_models import Order
+
+SCAN = "请用手机扫这个码付款，或者请家人扫码。"
+PAID_BUTTON = {"title": "我付好了", "payload": "/payment_update"}
+STOP_BUTTON = {"title": "不交了", "payload": "/payment_cancel"}
+NEW_BUTTON = {"title": "重新生成付款码", "payload": "/payment_new_order"}
+LINK_BUTTON = {"title": "发短信给家人", "payload": PAY_LINK.payload}
+FORM_SLOTS = ("pay_dues_read", "pay_dues", "pay_consent", "pay_member", "pay_members")
+
+
+def order_key(tracker: Tracker, due_ids: List[str]) -> str:
+    """The same consent turn (a retried call) makes the same order; a new turn a new one."""
+    said_at = next((e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"), "")
+    return hashlib.sha256(f"{tracker.sender_id}|{','.join(due_ids)}|{said_at}".encode()).hexdigest()[:40]
+
+
+def show_order(dispatcher: CollectingDispatcher, order: Order, intro: str = "") -> None:
+    """The QR code big, with what, how much and to whom; and what to do."""
+    dispatcher.utter_message(
+        text=f"{intro}{SCAN}一共{yuan(order.amount)}，交给{order.payee}。付好了，请点“我付好了”。",
+        buttons=[PAID_BUTTON, LINK_BUTTON, STOP_BUTTON],
+        json_message=directive(**{PAYMENT: {"order_id": order.order_id, "pay_url": order.pay_url,
+                                            "amount": yuan(order.amount), "payee": order.payee,
+                                            "whose": order.masked_name, "items": [order.what],
+                                            "expires_in": order.expires_in, "practice": practising.get()},
+                                  INPUT: INPUT_CHOICE}))
+
+
+def make_order(tracker: Tracker, due_ids: List[str], pay_for: str) -> Order:
+    member = pay_for.partition(":")[2] or None
+    return portal().create_order(due_ids, order_key(tracker, due_ids), kiosk_of(tracker),
+                                 token=tracker.get_slot("resident_token"), member_id=member)
+
+
+class ActionAskPayer(Action):
+    waits = False  # no portal call: runs on the event loop (nlu/actions/turns.py)
+
+    def name(self) -> str:
+        return "action_ask_payer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text="给谁交费？请点一下。",
+                                 buttons=[{"title": "给自己交", "payload": PAY_SELF.payload},
+                                          {"title": "给家里人交", "payload": PAY_FAMILY.payload}],
+                                 json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "payer"}))
+        return []
+
+
+class ActionCreatePaymentOrder(Action):
+    """The end of a payment form: nothing to pay, the payer said 不交了, or the order."""
+
+    def name(self) -> str:
+        return "action_create_payment_order"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if not identity_still_valid(tracker):
+            dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
+            return clear + [SlotSet("identity_stop", None)]
+        read = tracker.get_slot("pay_dues_read")
+        if read in (dues_.NOTHING, dues_.UNAVAILABLE):  # already said why
+            dispatcher.utter_message(response="utter_what_else")
+            return clear
+        if tracker.get_slot("pay_consent") is not True:
+            dispatcher.utter_message(text="好的，这次不交了，没有扣钱。")
+            dispatcher.utter_message(response="utter_what_else")
+            return clear
+        member = tracker.get_slot("pay_member")
+        pay_for = f"{dues_.MEMBER}:{member}" if tracker.get_slot("pay_for") == dues_.MEMBER and member else dues_.SELF
+        due_ids = str(tracker.get_slot("pay_dues") or "").split(",")
+        try:
+            order = make_order(tracker, due_ids, pay_for)
+        except PortalError as error:
+            dispatcher.utter_message(text=paid_already(error) or sentence_for(error))
+            return clear
+        show_order(dispatcher, order)
+        return clear + [SlotSet("pay_order_id", order.order_id), SlotSet("pay_for", pay_for)]
+
+
+def paid_already(error: PortalError) -> Optional[str]:
+    if isinstance(error, PortalRefused) and error.code == "already_paid":
+        return "这笔费已经交过了，不用再交。"
+    return None
+
+
+def receipt(dispatcher: CollectingDispatcher, order: Order, pay_for: str) -> None:
+    errand = PAY_FAMILY if pay_for.startswith(dues_.MEMBER) else PAY_SELF
+    dispatcher.utter_message(
+        text=f"交好了。{order.what}，一共{yuan(order.amount)}，已经交上了。要凭条的话，请点“打印凭条”。",
+        json_message=directive(**{RESULT: {"title": "缴费成功", "value": yuan(order.amount), "note": order.what},
+                                  PRINTABLE: True, FINISHED: errand.id}))
+    dispatcher.utter_message(response="utter_what_else")
+
+
+FOLLOWED = ("pay_order_id", "pay_for")
+
+
+class ActionPaymentUpdate(Action):
+    """/payment_update (the kiosk saw the order change) or 我付好了: what the order is now."""
+
+    def name(self) -> str:
+        return "action_payment_update"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        order_id = tracker.get_slot("pay_order_id")
+        if not order_id:
+            dispatcher.utter_message(text="现在没有等着付款的单子。")
+            dispatcher.utter_message(response="utter_what_else")
+            return []
+        try:
+            order = portal().order(order_id, kiosk_of(tracker))
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error), buttons=[PAID_BUTTON, STOP_BUTTON])
+            return []
+        return answer_for(dispatcher, order, str(tracker.get_slot("pay_for") or dues_.SELF))
+
+
+def answer_for(dispatcher: CollectingDispatcher, order: Order, pay_for: str) -> List[Dict[str, Any]]:
+    done = [SlotSet(slot, None) for slot in FOLLOWED]
+    if order.status == "paid":
+        receipt(dispatcher, order, pay_for)
+        return done
+    if order.status == "expired":
+        dispatcher.utter_message(text="付款码过期了，没有扣钱。要重新生成一个付款码吗？",
+                                 buttons=[NEW_BUTTON, STOP_BUTTON], json_message=directive(**{INPUT: INPUT_CHOICE}))
+        return []
+    if order.status == "cancelled":
+        dispatcher.utter_message(text="这笔单子已经取消了，没有扣钱。")
+        dispatcher.utter_message(response="utter_what_else")
+        return done
+    show_order(dispatcher, order, intro="还没有收到付款。")
+    return []
+
+
+class ActionPaymentNewOrder(Action):
+    """A new QR code for the same dues (after the old one expired): the consent stands."""
+
+    def name(self) -> str:
+        return "action_payment_new_order"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        order_id = tracker.get_slot("pay_order_id")
+        if not order_id:
+            dispatcher.utter_message(text="现在没有要付的单子。要交费，请点“缴费”。")
+            return []
+        if not identity_still_valid(tracker):
+            dispatcher.utter_message(text="刚才的验证过期了。请重新点“缴费”。")
+            return [SlotSet(slot, None) for slot in FOLLOWED]
+        try:
+            old = portal().order(order_id, kiosk_of(tracker))
+            order = make_order(tracker, [item.due_id for item in old.items], str(tracker.get_slot("pay_for") or ""))
+        except PortalError as error:
+            dispatcher.utter_message(text=paid_already(error) or sentence_for(error))
+            dispatcher.utter_message(response="utter_what_else")
+            return [SlotSet(slot, None) for slot in FOLLOWED]
+        show_order(dispatcher, order, intro="新的付款码好了。")
+        return [SlotSet("pay_order_id", order.order_id)]
+
+
+class ActionPaymentCancel(Action):
+    def name(self) -> str:
+        return "action_payment_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        order_id = tracker.get_slot("pay_order_id")
+        done = [SlotSet(slot, None) for slot in FOLLOWED]
+        if order_id:
+            try:
+                portal().cancel_order(order_id, kiosk_of(tracker))
+            except PortalRefused as refused:
+                if refused.code != "already_paid":
+                    dispatcher.utter_message(text=sentence_for(refused))
+                    return []
+                return answer_for(dispatcher, portal().order(order_id, kiosk_of(tracker)),
+                                  str(tracker.get_slot("pay_for") or dues_.SELF))
+            except PortalError as error:
+                dispatcher.utter_message(text=sentence_for(error), buttons=[STOP_BUTTON])
+                return []
+        dispatcher.utter_message(text="好的，这笔不交了，没有扣钱。")
+        dispatcher.utter_message(response="utter_what_else")
+        return done
+
+
+class ActionPracticePay(Action):
+    """A guided lesson "pays" on the sandbox's page for the learner; never in a real visit."""
+
+    def name(self) -> str:
+        return "action_practice_pay"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        order_id = tracker.get_slot("pay_order_id")
+        if not practising.get() or not order_id:
+            dispatcher.utter_message(text="请用手机扫码付款。付好了，请点“我付好了”。", buttons=[PAID_BUTTON])
+            return []
+        try:
+            client = portal()
+            client.sandbox_pay(client.order(order_id, kiosk_of(tracker)).pay_url)
+            order = client.order(order_id, kiosk_of(tracker))
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return []
+        return answer_for(dispatcher, order, str(tracker.get_slot("pay_for") or dues_.SELF))

@@ -1,0 +1,40 @@
+"""nlu/rasa_main.py in the Rasa environment: TensorFlow stays out of `rasa run`, and the
+reply guard answers a turn that uttered nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_serving_imports_no_tensorflow():
+    """What `rasa run` imports to load the kiosk's model and serve it, without TensorFlow."""
+    script = ("import sys; from nlu.rasa_main import defer_tensorflow; defer_tensorflow(serving=True); "
+              "import rasa.core.agent, rasa.core.policies.rule_policy, rasa.core.policies.memoization; "
+              "import rasa.nlu.classifiers.fallback_classifier, nlu.components.detail_extractor; "
+              "print('tensorflow' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_silent_turn_is_answered_and_recorded_and_the_visit_end_is_left_alone():
+    import asyncio
+
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from common.kiosk_protocol import END_VISIT
+    from nlu import reply_guard
+
+    for said, answered in (("后天上午", True), (END_VISIT, False)):
+        tracker = DialogueStateTracker.from_events("kiosk-1-abc", [UserUttered(said)])
+        channel = CollectingOutputChannel()
+        assert asyncio.run(reply_guard.answer_if_silent(channel, tracker)) is answered
+        assert [m["text"] for m in channel.messages] == ([reply_guard.TEXT] if answered else [])
+        assert isinstance(tracker.events[-1], BotUttered) is answered
+    spoken = CollectingOutputChannel()
+    asyncio.run(spoken.send_text_message("kiosk-1-abc", "好的。"))
+    tracker = DialogueStateTracker.from_events("kiosk-1-abc", [UserUttered("你好")])
+    assert asyncio.run(reply_guard.answer_if_silent(spoken, tracker)) is False  # it said something
