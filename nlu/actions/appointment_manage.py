@@ -22,7 +22,7 @@ from common import dates
 from common.errands import APPOINTMENT, APPOINTMENT_CANCEL, APPOINTMENT_MOVE, MY_APPOINTMENTS, Errand
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, RESULT, STEP, directive
 from nlu.actions.formatting import day_label, month_day, time_label
-from nlu.actions.forms import ElderFormValidation
+from nlu.actions.forms import ElderFormValidation, yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import ResidentAction, identity_still_valid, kiosk_of
@@ -192,7 +192,7 @@ class ValidateAppointmentCancelForm(ChoosesAppointment):
 
     def validate_cancel_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:
-        return {"cancel_confirmed": value if isinstance(value, bool) else None}
+        return yes_or_no("cancel_confirmed", value)
 
 
 class AsksAboutChosen(Action, metaclass=ABCMeta):

@@ -21,6 +21,7 @@ from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, P
 from nlu.actions.appointment import DAYS_OFFERED, TIMES_OFFERED, working_days
 from nlu.actions.appointment_manage import AsksAboutChosen, ChangesAppointment, ChoosesAppointment, chosen, spoken
 from nlu.actions.formatting import day_label, month_day, time_label
+from nlu.actions.forms import yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import kiosk_of
@@ -76,7 +77,7 @@ class ValidateAppointmentMoveForm(ChoosesAppointment):
 
     def validate_move_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
-        return {"move_confirmed": value if isinstance(value, bool) else None}
+        return yes_or_no("move_confirmed", value)
 
 
 class ActionAskMoveDate(Action):

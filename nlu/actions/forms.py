@@ -54,6 +54,12 @@ class ElderFormValidation(FormValidationAction):
         return {slot: value, "failed_answers": counts, **more}
 
 
+def yes_or_no(slot: str, value: Any) -> Dict[str, Any]:
+    """A plain 是的 / 不 question's answer: True or False as tapped or said; anything else is
+    no answer and the question is asked again."""
+    return {slot: value if isinstance(value, bool) else None}
+
+
 class KeypadPhoneForm(ElderFormValidation):
     """A form that asks for a phone number on the keypad (a family member's, say)."""
 

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_YES_NO, STEP, directive
 from nlu.actions import payment_dues as dues_
 from nlu.actions.formatting import yuan
-from nlu.actions.forms import ElderFormValidation
+from nlu.actions.forms import ElderFormValidation, yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import identity_still_valid, kiosk_of
@@ -76,7 +76,7 @@ class PaysDues(ElderFormValidation):
 
     def validate_pay_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:
-        return {"pay_consent": value if isinstance(value, bool) else None}
+        return yes_or_no("pay_consent", value)
 
 
 class ValidatePaySelfForm(PaysDues):

@@ -19,7 +19,7 @@ from common import number_finder
 from common.errands import PAY_LINK
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_PHONE, INPUT_YES_NO, RESULT, STEP, directive
 from common.masking import mask_phone
-from nlu.actions.forms import KeypadPhoneForm
+from nlu.actions.forms import KeypadPhoneForm, yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import kiosk_of
@@ -51,7 +51,7 @@ class ValidatePayLinkForm(KeypadPhoneForm):
 
     def validate_pay_link_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[str, Any]:
-        return {"pay_link_confirmed": value if isinstance(value, bool) else None}
+        return yes_or_no("pay_link_confirmed", value)
 
 
 class ActionAskPayLinkPhone(Action):
