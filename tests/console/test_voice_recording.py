@@ -6,12 +6,15 @@ loudness, and the coverage page counts it. No consent, no pack; volunteers get n
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 import wave
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,10 +40,19 @@ def click_when_enabled(browser, element_id: str, seconds: float = 20) -> None:
     WebDriverWait(browser, seconds).until(seen.element_to_be_clickable((By.ID, element_id))).click()
 
 
-def test_staff_record_keep_and_see_a_prompt_counted(stack, console_url, make_browser, tmp_path, output_dir):
+@pytest.fixture
+def pack_id(stack) -> Iterator[str]:
+    """A pack made by the test, removed afterwards: the session's kiosk shares this data folder,
+    and a recorded pack there would put a voice button on every later test's home screen."""
+    made = f"hak-test-{os.urandom(3).hex()}"
+    yield made
+    shutil.rmtree(packs_root(stack.settings.data_dir) / made, ignore_errors=True)
+
+
+def test_staff_record_keep_and_see_a_prompt_counted(stack, console_url, make_browser, tmp_path, output_dir,
+                                                     pack_id):
     browser = make_browser("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                            f"--use-file-for-fake-audio-capture={microphone_file(tmp_path)}")
-    pack_id = f"hak-test-{os.urandom(3).hex()}"
     log_in(browser, console_url, "wang")
     browser.find_element(By.LINK_TEXT, "声音包").click()
     browser.find_element(By.NAME, "name").send_keys("客家话·测试")
