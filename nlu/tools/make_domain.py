@@ -43,7 +43,10 @@ def _free_text_slot(form: Form, slot: str) -> Dict[str, Any]:
     return {
         "type": "text",
         "influence_conversation": False,
+        # Rasa takes the first mapping that gives a value: the entity first, so a tapped answer
+        # (/inform{"problem_description": "路灯不亮…"}) is its words, not the payload's text.
         "mappings": [
+            {"type": "from_entity", "entity": slot, "conditions": asked_here},
             {"type": "from_text", "not_intent": errands.not_answers(form), "conditions": asked_here},
             {"type": "from_entity", "entity": slot, "not_intent": NOT_DETAILS,
              "conditions": [{"active_loop": form.name}]},
