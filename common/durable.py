@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator
@@ -32,19 +33,29 @@ SIDE_FILES = ("-journal", "-wal", "-shm")
 PRAGMAS = ("PRAGMA journal_mode=DELETE", "PRAGMA synchronous=EXTRA", "PRAGMA secure_delete=ON")
 
 
-def private_file(path: Path) -> None:
-    """Create `path` as 0600 if it is missing; make it (and any journal beside it) 0600 if not."""
-    descriptor = os.open(str(path), os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
-    try:
-        if stat.S_IMODE(os.fstat(descriptor).st_mode) != PRIVATE_MODE:
-            os.fchmod(descriptor, PRIVATE_MODE)
-    finally:
-        os.close(descriptor)
-    for suffix in SIDE_FILES:
-        side = Path(f"{path}{suffix}")
+def keep_private(path: Path) -> None:
+    """Create `path` as 0600 if it is missing; make it (and any journal beside it) 0600 if not.
+
+    Never by opening the database itself: POSIX record locks belong to the process and the
+    file, so closing *any* descriptor of it drops the locks another thread's SQLite connection
+    holds, and a second process then writes into the middle of that transaction ("disk I/O
+    error", a torn file; sqlite.org/howtocorrupt.html, 2.2). A missing file is made under a
+    temporary name and linked into place, so no descriptor of the database is ever closed here.
+    """
+    path = Path(path)
+    if not path.exists():
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        os.close(os.open(str(temporary), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE))
         try:
-            if stat.S_IMODE(side.stat().st_mode) != PRIVATE_MODE:
-                side.chmod(PRIVATE_MODE)
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another thread or process made it first
+        finally:
+            temporary.unlink()
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_FILES)):
+        try:
+            if stat.S_IMODE(candidate.stat().st_mode) != PRIVATE_MODE:
+                candidate.chmod(PRIVATE_MODE)
         except FileNotFoundError:
             continue
 
@@ -52,7 +63,7 @@ def private_file(path: Path) -> None:
 @contextmanager
 def durable_sqlite(path: Path, timeout: float = 10) -> Iterator[sqlite3.Connection]:
     """One transaction: committed (and on disk) when the block ends, rolled back on an error."""
-    private_file(Path(path))
+    keep_private(Path(path))
     connection = sqlite3.connect(str(path), timeout=timeout)
     try:
         for pragma in PRAGMAS:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from common.durable import durability_settings, durable_sqlite
 from tests.stored_numbers import files_of, phones_in
 
 PHONE = "13807971234"
+REPO = Path(__file__).resolve().parents[2]
 WRITTEN_AS = [PHONE, "138 0797 1234", "+86 138-0797-1234", "１３８０７９７１２３４", "幺三八洞七九七幺二三四"]
 
 
@@ -59,3 +63,39 @@ def test_deleted_numbers_leave_no_trace_in_the_file(tmp_path, written):
         db.execute("DELETE FROM t WHERE x != 'keep'")
     assert PHONE not in phones_in(files_of(path))
     assert files_of(path) == [path]  # no journal left behind
+
+
+WRITER = """
+import sys, threading
+from common.durable import durable_sqlite
+path, name = sys.argv[1], sys.argv[2]
+errors = []
+def write(thread):
+    for row in range(40):
+        try:
+            with durable_sqlite(path) as db:
+                db.execute("INSERT INTO t VALUES (?)", (f"{name}-{thread}-{row}",))
+        except Exception as error:
+            errors.append(repr(error))
+threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("\\n".join(errors))
+"""
+
+
+def test_threads_of_two_processes_writing_at_once_lose_nothing(tmp_path):
+    """Two action servers share the portal outbox, each writing from its worker threads: no
+    "disk I/O error", every row kept (closing a descriptor of the file dropped the locks of
+    another thread's transaction)."""
+    path = tmp_path / "shared.sqlite3"
+    with durable_sqlite(path) as db:
+        db.execute("CREATE TABLE t (x TEXT)")
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name], cwd=REPO,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name in ("one", "two")]
+    outputs = [writer.communicate(timeout=120) for writer in writers]
+    assert [out.strip() for out, _err in outputs] == ["", ""], outputs
+    with durable_sqlite(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 2 * 4 * 40
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
