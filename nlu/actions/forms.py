@@ -54,6 +54,15 @@ class ElderFormValidation(FormValidationAction):
         return {slot: value, "failed_answers": counts, **more}
 
 
+def free_text_answer(slot: str, value: Any, tracker: Tracker) -> str:
+    """A free-text answer as the resident gave it: the words said, whole, or for a tapped answer
+    (whose text is its payload, /inform{...}) the words on the button, carried as the entity."""
+    said = str(value or "").strip()
+    if said.startswith("/"):
+        said = str(next(tracker.get_latest_entity_values(slot), None) or "").strip()
+    return said
+
+
 def yes_or_no(slot: str, value: Any) -> Dict[str, Any]:
     """A plain 是的 / 不 question's answer: True or False as tapped or said; anything else is
     no answer and the question is asked again."""

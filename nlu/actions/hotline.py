@@ -25,7 +25,7 @@ from common.text import bare_sentence, meaningful
 from nlu.actions import parsing
 from nlu.actions.district import DistrictValidation
 from nlu.actions.formatting import grouped
-from nlu.actions.forms import ConfirmedForm, ElderFormValidation
+from nlu.actions.forms import ConfirmedForm, ElderFormValidation, free_text_answer
 from nlu.actions.portal_access import outbox
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.vault import vault
@@ -59,7 +59,7 @@ class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedFo
 
     def validate_problem_description(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[str, Any]:
-        said = str(value or "").strip()
+        said = free_text_answer("problem_description", value, tracker)
         if not meaningful(said):
             return self.failed("problem_description", dispatcher, tracker,
                                first_time=text.DESCRIPTION_UNCLEAR,
@@ -69,7 +69,7 @@ class ValidateHotlineReportForm(DistrictValidation, PhoneValidation, ConfirmedFo
 
     def validate_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[str, Any]:
-        said = str(value or "").strip()
+        said = free_text_answer("place", value, tracker)
         if not meaningful(said, text.PLACE_MINIMUM):
             return self.failed("place", dispatcher, tracker, first_time=text.PLACE_UNCLEAR,
                                explanation=text.PLACE_EXPLAINED)

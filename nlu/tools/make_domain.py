@@ -43,10 +43,11 @@ def _free_text_slot(form: Form, slot: str) -> Dict[str, Any]:
     return {
         "type": "text",
         "influence_conversation": False,
-        # Rasa takes the first mapping that gives a value: the entity first, so a tapped answer
-        # (/inform{"problem_description": "路灯不亮…"}) is its words, not the payload's text.
+        # Rasa takes the first mapping that gives a value: the whole answer first, so what the
+        # resident said is kept as said, not cut to the span the model tags. A tapped answer's
+        # text is its payload (/inform{...}): the form's validation takes its entity instead
+        # (nlu/actions/forms.py, free_text_answer).
         "mappings": [
-            {"type": "from_entity", "entity": slot, "conditions": asked_here},
             {"type": "from_text", "not_intent": errands.not_answers(form), "conditions": asked_here},
             {"type": "from_entity", "entity": slot, "not_intent": NOT_DETAILS,
              "conditions": [{"active_loop": form.name}]},

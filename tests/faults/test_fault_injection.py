@@ -65,7 +65,10 @@ def _written_files(stack: Stack) -> List[Path]:
 def _numbers_in(paths: List[Path]) -> Set[str]:
     found: Set[str] = set()
     for path in paths:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:  # a SQLite -shm/-wal file gone since it was listed: nothing left in it
+            continue
         for text in (raw.decode("utf-8", errors="ignore"), raw.decode("latin-1")):
             found.update(number.number for number in number_finder.find_numbers(text)
                          if number.kind in (number_finder.NumberKind.PHONE, number_finder.NumberKind.IDENTITY))

@@ -48,6 +48,24 @@ def test_a_description_needs_words_to_act_on(domain):
     assert slots_of(events)["problem_category"] == "供水供电"
 
 
+def test_a_tapped_description_or_place_is_the_words_on_the_button(domain):
+    """A tap's text is its payload; what is kept (and read back, and sent) is the button's words."""
+    for slot, words in [("problem_description", "路灯不亮，晚上看不见路"), ("place", "小区门口")]:
+        payload = f'/inform{{"{slot}": "{words}"}}'
+        events, _messages = run(ValidateHotlineReportForm(), tracker(
+            text=payload, form=REPORT, requested=slot, candidates={slot: payload},
+            entities=[{"entity": slot, "value": words}]), domain)
+        assert slots_of(events)[slot] == words
+
+
+def test_a_said_description_is_kept_whole_not_cut_to_the_tagged_words(domain):
+    spoken = "楼道的灯坏了三天了，老人晚上下楼看不见"
+    events, _messages = run(ValidateHotlineReportForm(), tracker(
+        text=spoken, form=REPORT, requested="problem_description", candidates={"problem_description": spoken},
+        entities=[{"entity": "problem_description", "value": "楼道的灯坏了"}]), domain)
+    assert slots_of(events)["problem_description"] == spoken
+
+
 def test_a_district_said_short_is_its_full_name(domain):
     events, _ = validate(ValidateHotlineReportForm(), REPORT, "district", {"district": "我在于都"}, domain)
     assert slots_of(events)["district"] == "于都县"
