@@ -139,7 +139,26 @@ def _start_services(installed, install_area):
     process = subprocess.Popen(helpers.confined(command, writable=[installed.data], user=(uid, gid), loopback=True,
                                                 private_tmp=True, syscalls=syscalls), env=env, stdout=log,
                                stderr=subprocess.STDOUT, cwd=installed.data)
+    _wait_until_confined(process, current / "main.py")
     return process, env, ports, (uid, gid)
+
+
+def _wait_until_confined(process, main, seconds=120):
+    """Until the supervisor runs in its own namespaces: straight after Popen the process is
+    still `unshare`, in this machine's network, and a command entered into it (nsenter) would
+    look for the services on the wrong loopback. The confining script execs the supervisor last,
+    so its command line names main.py only once every namespace is in place."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            break
+        if str(main).encode() in command_line:
+            assert os.readlink(f"/proc/{process.pid}/ns/net") != os.readlink("/proc/self/ns/net")
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the services never started under their sandbox (exit {process.poll()})")
 
 
 def _inside(process, env, user, command, timeout=420):
