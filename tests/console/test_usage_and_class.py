@@ -8,7 +8,7 @@ import io
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.console.conftest import PASSWORD, csp_violations, log_in
 from tests.console.test_help_desk import kiosk_link
@@ -53,8 +53,10 @@ def test_class_view_shows_who_is_stuck_and_staff_can_start_a_lesson(stack, conso
         (By.XPATH, "//tr[td[text()='kiosk-c3']]")))
     assert "查养老金" in row.text and "卡住了" in row.text and "2 / 4" in row.text
     browser.save_screenshot(str(output_dir / "class.png"))
-    browser.find_element(By.NAME, "kiosk_id").send_keys("kiosk-c3")
-    browser.find_element(By.NAME, "lesson_id").send_keys("向12345反映问题")
+    # Chosen as a mouse would, by the option's words: typing into a <select> is type-ahead,
+    # which starts over after a pause and lands elsewhere on a busy machine.
+    Select(browser.find_element(By.NAME, "kiosk_id")).select_by_visible_text("kiosk-c3")
+    Select(browser.find_element(By.NAME, "lesson_id")).select_by_visible_text("向12345反映问题")
     start = browser.find_element(By.XPATH, "//button[text()='开始']")
     start.click()
     WebDriverWait(browser, 20).until(seen.staleness_of(start))  # the form was posted and the page came back
