@@ -122,7 +122,7 @@ def rasa_arguments(argv: List[str], environ: Mapping[str, str]) -> List[str]:
             name = next(words, "")
             if not environ.get(name):
                 raise SystemExit(f"--auth-token-env: {name or '(missing)'} is not set")
-            out += ["--auth-token", environ[name]]
+            out.append(f"--auth-token={environ[name]}")  # one word: a token may begin with "-"
         else:
             out.append(word)
     return out

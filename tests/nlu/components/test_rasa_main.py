@@ -38,3 +38,20 @@ def test_a_silent_turn_is_answered_and_recorded_and_the_visit_end_is_left_alone(
     asyncio.run(spoken.send_text_message("kiosk-1-abc", "好的。"))
     tracker = DialogueStateTracker.from_events("kiosk-1-abc", [UserUttered("你好")])
     assert asyncio.run(reply_guard.answer_if_silent(spoken, tracker)) is False  # it said something
+
+
+def test_a_token_that_begins_with_a_dash_reaches_rasa_as_the_token():
+    """secrets.token_urlsafe begins with "-" once in 64: Rasa's own parser must still take it as
+    the token (as two words it read it as an option and `rasa run` stopped)."""
+    import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
+
+    from nlu.rasa_main import rasa_arguments
+
+    token = "-Xy_secret-token"
+    arguments = rasa_arguments(["run", "--enable-api", "--auth-token-env", "T"], {"T": token})
+    assert token not in arguments[:-1] and arguments[-1] == f"--auth-token={token}"
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    assert parser.parse_args(arguments[1:]).auth_token == token
