@@ -177,10 +177,34 @@ APPOINTMENT_MOVE = Errand("appointment_move", "move_appointment", "改预约时�
                               Step("appointment_choice", "选预约"), Step("move_date", "选新日子"),
                               Step("move_time", "选新时间"), Step("move_confirmed", "确认改时间"))))
 
+# 代办: a verified elder authorises a relative (the relative's number, who they are, what they may
+# do, for how long, read back, then the code the portal sends to the relative's phone, typed here:
+# nlu/actions/family_authorise.py); lists and withdraws them (family_grants.py); a verified
+# relative acts for an elder who authorised them (family_proxy.py).
+AUTHORISE = Errand(
+    "authorise", "authorise_family", "授权家人代办", "action_authorise_family", needs_identity=True,
+    form=Form("authorise_form", (
+        Step("agent_id_number", "输家人身份证号"),
+        Step("agent_relationship", "选家人关系"),
+        Step("agent_scopes", "选能办的事"),
+        Step("agent_days", "选授权多久"),
+        Step("authorise_confirmed", "确认授权"),
+        Step("agent_code", "输家人验证码"),
+    )))
+MY_AUTHORISATIONS = Errand("my_authorisations", "my_authorisations", "我的授权", "action_my_authorisations",
+                           needs_identity=True)
+AUTHORISATION_WITHDRAW = Errand(
+    "authorisation_withdraw", "withdraw_authorisation", "取消授权", "action_withdraw_authorisation",
+    needs_identity=True, form=Form("authorisation_withdraw_form", (
+        Step("authorisation_choice", "选授权"), Step("withdraw_confirmed", "确认取消授权"))))
+PROXY = Errand("proxy", "act_for_family", "帮家里人办", "action_start_proxy", needs_identity=True,
+               form=Form("proxy_form", (Step("proxy_principal", "选家里人"),)))
+
 # In the order of the tiles (the home screen shows the first ones that fit, 更多 the rest).
 ERRANDS: Tuple[Errand, ...] = (PENSION, MEDICAL, HOTLINE_REPORT, HOTLINE_TRACK, HOTLINE_RATE, APPOINTMENT,
                                CERTIFICATION, CERTIFICATION_REMINDER, HALL_INFO, POLICY, PAYMENT, PAY_SELF,
-                               PAY_FAMILY, PAY_LINK, MY_APPOINTMENTS, APPOINTMENT_CANCEL, APPOINTMENT_MOVE)
+                               PAY_FAMILY, PAY_LINK, MY_APPOINTMENTS, APPOINTMENT_CANCEL, APPOINTMENT_MOVE,
+                               AUTHORISE, MY_AUTHORISATIONS, AUTHORISATION_WITHDRAW, PROXY)
 
 # The home screen's last tile: calls a person at once, even with the network down.
 HELP_TILE = Tile("找人帮忙", "help", "#8E1B14")

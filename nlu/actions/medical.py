@@ -15,6 +15,8 @@ from nlu.actions.resident import ResidentAction
 
 
 class ActionQueryMedical(ResidentAction):
+    for_proxy = True  # a relative may ask for an elder who authorised them (代办)
+
     def name(self) -> str:
         return "action_query_medical"
 

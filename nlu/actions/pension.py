@@ -33,6 +33,8 @@ def describe(payments: List[PensionPayment]) -> Dict[str, Any]:
 
 
 class ActionQueryPension(ResidentAction):
+    for_proxy = True  # a relative may ask for an elder who authorised them (代办)
+
     def name(self) -> str:
         return "action_query_pension"
 

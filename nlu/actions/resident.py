@@ -55,7 +55,14 @@ class ResidentAction(Action, metaclass=ABCMeta):
     """An errand that needs a verified resident. When identity failed (the identity step
     already said why) it just shows the home tiles again; portal errors become a sentence.
     Subclasses implement `answer` with the resident's token. A finished errand ends with the
-    pension certification's reminder when it is due soon (nlu/actions/certification_reminder.py)."""
+    pension certification's reminder when it is due soon (nlu/actions/certification_reminder.py).
+
+    A relative acting for an elder (代办, nlu/actions/family_proxy.py): errands marked `for_proxy`
+    run with the elder's proxy token; any other errand is the relative's own and ends the proxy.
+    A resident's own errand first reads out, once, what relatives did for them."""
+
+    for_proxy = False  # runs for the elder a relative acts for
+    starts_proxy = False  # the errand that chooses the elder (keeps the proxy it sets)
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
@@ -67,11 +74,16 @@ class ResidentAction(Action, metaclass=ABCMeta):
             dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
             return [SlotSet("identity_stop", None)]
         token = tracker.get_slot("resident_token")
+        from nlu.actions import family_proxy  # it builds on this module
+
+        if self.for_proxy and family_proxy.acting(tracker):
+            return family_proxy.run_for(self, dispatcher, tracker)
+        before = [] if self.starts_proxy else family_proxy.before_own_errand(dispatcher, tracker, token)
         try:
-            events = self.answer(dispatcher, tracker, token)
+            events = before + self.answer(dispatcher, tracker, token)
         except PortalError as error:
             dispatcher.utter_message(text=sentence_for(error))
-            return [SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else []
+            return before + ([SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else [])
         from nlu.actions.certification_reminder import after_errand  # it builds on this module
 
         return events + after_errand(dispatcher, tracker, token)  # "certify now?" when due soon

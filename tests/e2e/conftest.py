@@ -32,7 +32,7 @@ SMS_WAY = '/inform{"identity_way": "sms"}'
 # DESC): the console tests use offsets 0 and 1, tests/nlu/actions the start of the other end.
 # Each test here takes its own offset from 10 on, listed once so no two share a resident.
 SPARE_OFFSETS = {"sms_a": 10, "sms_b": 11, "wrong_then_right": 12, "locked": 13, "portal_500": 14,
-                 "wrong_code_buttons": 15}
+                 "wrong_code_buttons": 15, "proxy_elder": 30, "proxy_relative": 31}
 
 
 @pytest.fixture
