@@ -70,15 +70,27 @@ CORES: Dict[str, List[str]] = {
         # A public place and what is wrong with it: what 12345 is for (a broken fan at home is not).
         f"{place}{problem}" for place, problem in product(
             ["小区里", "我们村", "马路上", "巷子里", "广场上", "停车场", "村口", "河边", "街上", "楼道里",
-             "学校门口", "公交站"],
+             "学校门口", "公交站", "菜市场门口", "公园里", "桥上", "路口", "小区门口", "我们楼下", "村里的水塘",
+             "人行道上", "老街上"],
             ["水管漏水", "没人扫地", "堵了好几天", "积水走不了", "有人乱停车", "吵得睡不着", "灯不亮",
-             "垃圾堆成山", "有个大洞", "路烂了"])],
+             "垃圾堆成山", "有个大洞", "路烂了", "臭得要命", "老鼠成群", "蚊子多得很 冇人打药", "有人乱搭棚子",
+             "天天有人摆摊", "栏杆断了", "有人乱倒垃圾", "树倒了冇人管", "水压低得很", "电线垂下来了 好危险"])] + [
+        # What is wrong, then that nobody deals with it: the way a complaint usually ends.
+        f"{problem}{tail}" for problem, tail in product(
+            ["路灯坏了", "垃圾冇人清", "水沟堵了", "路面塌了", "电梯不动了", "楼道里堆满东西", "水管破了",
+             "井盖翘起来了", "工地天天吵", "油烟熏得受不了"],
+            ["冇人管", "好久冇人修", "物业也不管", "要政府管一管", "我要反映", "帮我报上去", "一直冇人处理"])],
     "hotline_track": [
         f"{thing}{ask}" for thing, ask in product(
             ["我反映的事", "上次投诉的事", "办件", "12345的事", "我报的问题", "那个编号", "我打12345说的事",
              "投诉"],
             ["办得怎么样了", "有结果没有", "进度怎么样", "处理了没有", "查一下进度", "到哪一步了", "办好了没",
-             "有回音冇"])],
+             "有回音冇"])] + [
+        # A report already made, asked after: when it was said, what it was about, what came of it.
+        f"{when}{what}{ask}" for when, what, ask in product(
+            ["上回反映的", "上个月报的", "前几天投诉的", "我打12345说的", "上礼拜报上去的"],
+            ["路灯", "垃圾", "噪音", "下水道", "漏水的事", "那个坑"],
+            ["有人管冇", "修好了冇", "处理了冇", "怎么还冇人来", "有回复冇"])],
     "hotline_rate": [
         f"{lead}{ask}" for lead, ask in product(
             ["", "给上次的事", "给12345", "对办件", "对处理结果"],
@@ -101,25 +113,44 @@ CORES: Dict[str, List[str]] = {
     # Requests outside what the kiosk does, as many as a service gets, so "decline" is learned
     # as firmly as any errand; asked with the very words the errands use (在哪里, 怎么做, 查一下,
     # 几点关门), so the model learns that the topic decides, not the question word.
+    "pay_for_self": [
+        f"{frame}" for frame in ["给我自己交", "交我本人的", "我自己那份", "就交我的那份", "我本人交", "交我个人的",
+                                 "我自己的医保交一下", "我自己的养老保险", "交我一个人的", "是我本人的"]],
+    "pay_for_family": [
+        frame.format(who=who) for who, frame in product(
+            ["老伴", "老头子", "老婆子", "儿子", "崽", "女儿", "孙子", "孙女", "外孙", "外孙女", "儿媳妇", "女婿",
+             "屋里人", "家里人", "老娘", "爱人"],
+            ["给我{who}交", "帮{who}交医保", "交我{who}的那份", "我{who}的医保", "替{who}交养老保险",
+             "是给{who}交的"])],
+    "send_pay_link": [
+        frame.format(who=who) for who, frame in product(
+            ["儿子", "崽", "女儿", "孙子", "孙女", "外孙", "女婿", "老伴", "屋里人", "家里人"],
+            ["发短信给{who}让他付", "让{who}付钱", "叫{who}在手机上付", "把付款链接发给{who}", "钱让{who}出 发给他",
+             "发个付钱的短信给{who}"])],
     "out_of_scope": [f"{topic}{ask}" for topic, ask in product(OUT_OF_SCOPE_TOPICS, ASKED_EVERY_WAY)],
-    "greet": ["你好", "您好", "喂", "在吗", "有人吗", "早上好", "下午好", "小同志你好", "你好啊", "哈喽"],
-    "goodbye": ["再见", "拜拜", "我走了", "没事了", "就这些", "先回去了", "好了不办了走了", "下次再来"],
+    "greet": ["你好", "您好", "喂", "在吗", "有人吗", "早上好", "下午好", "小同志你好", "你好啊", "哈喽", "同志你好",
+              "老表你好", "有人在冇", "喂 你好", "你好 问个事"],
+    "goodbye": ["再见", "拜拜", "我走了", "没事了", "就这些", "先回去了", "好了不办了走了", "下次再来",
+                "我回屋里去了", "那就这样子", "今天就这样", "走咯"],
     "thank": ["谢谢", "谢谢你", "多谢", "麻烦你了", "辛苦了", "太感谢了", "谢谢同志", "好的谢谢"],
     "affirm": ["是", "是的", "对", "对的", "没错", "好", "好的", "可以", "行", "嗯", "对头", "要得", "确认",
-               "就是这样", "没问题"],
+               "就是这样", "没问题",
+               "是这样", "同意", "对的对的", "好嘞", "可以的", "就这样", "确定", "冇错"],
     "deny": ["不是", "不对", "错了", "不要", "不用", "不用了", "不需要", "搞错了", "不是这个", "不行"],
     "repeat": ["再说一遍", "没听清", "你说啥", "刚才说什么", "重复一下", "再讲一次", "没听见你说的"],
     "go_back": ["返回", "回去", "上一步", "退回去", "回到上一步", "往回退"],
-    "cancel": ["不办了", "算了", "取消", "不弄了", "不查了", "不要了", "我不想办了", "停下来"],
+    "cancel": ["不办了", "算了", "取消", "不弄了", "不查了", "不要了", "我不想办了", "停下来",
+               "先不办了", "这个不弄了", "取消掉吧", "不搞了"],
     "help_volunteer": ["找人帮忙", "找工作人员", "叫个人来", "我不会弄", "我搞不懂", "叫志愿者", "帮帮我",
-                       "我要人工", "找个人帮我弄"],
+                       "我要人工", "找个人帮我弄", "喊个人来帮我", "我弄不来这个", "叫工作人员过来",
+                       "有冇人帮下忙"],
     "speak_slower": ["说慢一点", "慢一点", "说慢点", "太快了", "讲慢点", "慢慢说", "你说快了"],
     "speak_louder": ["大声一点", "大点声", "声音大一点", "听不见", "声音太小", "再大声点"],
     "enlarge_text": ["字大一点", "字太小了", "看不清字", "把字放大", "字再大点", "放大一点"],
 }
 # Kept short: a filler before a yes or a greeting changes little, and long templates there
 # would drown the hand-written examples.
-PER_INTENT_OVERRIDES = {"out_of_scope": 300, "hotline_report": 120, "policy_question": 100}
+PER_INTENT_OVERRIDES = {"out_of_scope": 300, "hotline_report": 180, "policy_question": 100}
 SHORT_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "repeat", "go_back", "cancel",
                  "help_volunteer", "speak_slower", "speak_louder", "enlarge_text"}
 
