@@ -146,15 +146,16 @@ def _start_services(installed, install_area):
 def _wait_until_confined(process, main, seconds=120):
     """Until the supervisor runs in its own namespaces: straight after Popen the process is
     still `unshare`, in this machine's network, and a command entered into it (nsenter) would
-    look for the services on the wrong loopback. The confining script execs the supervisor last,
-    so its command line names main.py only once every namespace is in place."""
+    look for the services on the wrong loopback. unshare's and the confining script's command
+    lines name main.py too; the confining script execs setpriv (then the supervisor) last, once
+    every namespace is in place, so the command line no longer names it from then on."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None:
         try:
             command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
         except FileNotFoundError:
             break
-        if str(main).encode() in command_line:
+        if str(main).encode() in command_line and str(helpers.CONFINE).encode() not in command_line:
             assert os.readlink(f"/proc/{process.pid}/ns/net") != os.readlink("/proc/self/ns/net")
             return
         time.sleep(0.1)

@@ -19,7 +19,7 @@ from config import load_settings
 from config.kiosk_settings import PrinterSettings
 from kiosk.devices.card_simulator import SimulatedReader
 from tests.kiosk.speech_files import korean_model_dir, mandarin_model_dir, silence_wav
-from tests.kiosk.ui import UiDriver, Xvfb
+from tests.kiosk.ui import UiDriver, Xvfb, find
 
 
 @pytest.fixture(scope="session")
@@ -93,5 +93,10 @@ def ui(kiosk, card_reader) -> Iterator[UiDriver]:
     app.state.scale_index = 0
     app.state.font_scale = app.settings.kiosk.text_scales[0]
     kiosk.wait_until(lambda: kiosk.current() == "home", what="home screen")
+    # The tiles are laid out again for the standard text size a few frames later (a Clock
+    # trigger per change): a test that taps one must not look before they are back.
+    from kiosk.widgets.buttons import ServiceTile  # Kivy only once the window is set up
+
+    kiosk.wait_until(lambda: bool(find(app.root, ServiceTile)), what="the home tiles")
     kiosk.settle()
     yield kiosk
