@@ -183,6 +183,7 @@ APPOINTMENT_MOVE = Errand("appointment_move", "move_appointment", "改预约时�
 # relative acts for an elder who authorised them (family_proxy.py).
 AUTHORISE = Errand(
     "authorise", "authorise_family", "授权家人代办", "action_authorise_family", needs_identity=True,
+    tile=Tile("授权家人", "family", "#3B4A1E"),
     form=Form("authorise_form", (
         Step("agent_id_number", "输家人身份证号"),
         Step("agent_relationship", "选家人关系"),
@@ -198,6 +199,7 @@ AUTHORISATION_WITHDRAW = Errand(
     needs_identity=True, form=Form("authorisation_withdraw_form", (
         Step("authorisation_choice", "选授权"), Step("withdraw_confirmed", "确认取消授权"))))
 PROXY = Errand("proxy", "act_for_family", "帮家里人办", "action_start_proxy", needs_identity=True,
+               tile=Tile("代家人办", "family", "#5A2A3C"),
                form=Form("proxy_form", (Step("proxy_principal", "选家里人"),)))
 
 # In the order of the tiles (the home screen shows the first ones that fit, 更多 the rest).
