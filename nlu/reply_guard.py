@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import Any, Dict, List
 
-from common.kiosk_protocol import END_VISIT
+from common.kiosk_protocol import END_VISIT, KEY, RESULT
 from common.text import NOTHING_DONE as TEXT
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,25 @@ def install() -> None:
     MessageProcessor._run_prediction_loop = guarded
 
 
+def shows_something(messages: List[Dict[str, Any]]) -> bool:
+    """Words or a result card, as the kiosk counts it (kiosk/session.py): a turn that sent only
+    directives (a step name, an input kind: an action failed after its first message) leaves
+    the resident with nothing to read or hear."""
+    for message in messages:
+        if str(message.get("text") or "").strip():
+            return True
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get(KEY), dict) and custom[KEY].get(RESULT):
+            return True
+    return False
+
+
 async def answer_if_silent(output_channel: Any, tracker: Any) -> bool:
-    """Utter the sentence when this turn uttered nothing; True when it did."""
+    """Utter the sentence when this turn showed nothing; True when it did."""
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.shared.core.events import BotUttered
 
-    if not isinstance(output_channel, CollectingOutputChannel) or output_channel.messages:
+    if not isinstance(output_channel, CollectingOutputChannel) or shows_something(output_channel.messages):
         return False
     said = (tracker.latest_message.text or "") if tracker.latest_message else ""
     if said.strip() in SILENT_MESSAGES:

@@ -40,6 +40,9 @@ class PracticeOutbox(Outbox):
         self.handled(reference)
 
 
+OUTBOX_FILE = "outbox.sqlite3"  # in the data folder: reports on their way to the portal
+
+
 @lru_cache(maxsize=2)
 def _outbox(practice: bool) -> Outbox:
     settings = get_settings()
@@ -47,7 +50,7 @@ def _outbox(practice: bool) -> Outbox:
         box: Outbox = PracticeOutbox(settings.data_dir / "practice-outbox.sqlite3", _practice(),
                                      budget=RetryBudget(attempts=3, seconds=600))
     else:
-        box = Outbox(settings.data_dir / "outbox.sqlite3", _real())
+        box = Outbox(settings.data_dir / OUTBOX_FILE, _real())
     box.start()
     return box
 

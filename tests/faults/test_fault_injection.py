@@ -23,6 +23,7 @@ import requests
 
 from bench.fault_run import conduct, summary
 from common import number_finder
+from nlu.actions.portal_access import OUTBOX_FILE
 from portal.sandbox.cards import demo_card
 from portal.sandbox.server import database_path
 from tests.stack import Stack, start_stack
@@ -44,6 +45,11 @@ def own_stack(tmp_path_factory) -> Iterator[Stack]:
 def _in_portal(stack: Stack, place: str) -> int:
     with sqlite3.connect(database_path(stack.settings)) as db:
         return db.execute("SELECT COUNT(*) FROM hotline_cases WHERE place=?", (place,)).fetchone()[0]
+
+
+def _held_in_outbox(stack: Stack) -> int:
+    with sqlite3.connect(Path(stack.settings.data_dir) / OUTBOX_FILE) as db:
+        return db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
 
 def _parked(stack: Stack) -> List[dict]:
@@ -91,7 +97,10 @@ def test_every_turn_answered_every_report_once_nothing_leaked(own_stack):
     queued = [report for report in run.reports if report.outcome == "queued"]
     while time.monotonic() < deadline:  # the outbox sends what it kept, once the portal is back
         waiting = [r for r in queued if _in_portal(own_stack, r.place) == 0]
-        if len(waiting) <= len(_parked(own_stack)):
+        parked_now = len(_parked(own_stack))
+        # Also a report whose delivery the killed action server broke off: the portal has it,
+        # the outbox learns so on its next try (same idempotency key) and lets it go.
+        if len(waiting) <= parked_now and _held_in_outbox(own_stack) <= parked_now:
             break
         time.sleep(2)
     parked = _parked(own_stack)
@@ -105,6 +114,6 @@ def test_every_turn_answered_every_report_once_nothing_leaked(own_stack):
     # search does find them where they belong: in the portal's own database.
     ours = {r.phone for r in run.reports} | {demo_card(0).id_number}
     assert ours & _numbers_in(files_of(database_path(own_stack.settings))), "the search finds nothing at all"
-    leaked = _numbers_in(_written_files(own_stack))
     kept_for_staff = {r.phone for r in queued if counts[r.place] == 0}
-    assert not (leaked & ours) - kept_for_staff, sorted((leaked & ours) - kept_for_staff)
+    leaks = {str(path): sorted((_numbers_in([path]) & ours) - kept_for_staff) for path in _written_files(own_stack)}
+    assert not any(leaks.values()), {path: numbers for path, numbers in leaks.items() if numbers}

@@ -38,6 +38,17 @@ def test_a_silent_turn_is_answered_and_recorded_and_the_visit_end_is_left_alone(
     asyncio.run(spoken.send_text_message("kiosk-1-abc", "好的。"))
     tracker = DialogueStateTracker.from_events("kiosk-1-abc", [UserUttered("你好")])
     assert asyncio.run(reply_guard.answer_if_silent(spoken, tracker)) is False  # it said something
+    # An action failed after sending only its step and input kind: nothing to read or hear.
+    from common.kiosk_protocol import INPUT, RESULT, STEP, directive
+
+    only_directives = CollectingOutputChannel()
+    asyncio.run(only_directives.send_custom_json("kiosk-1-abc", directive(**{STEP: "id_number", INPUT: "id_number"})))
+    tracker = DialogueStateTracker.from_events("kiosk-1-abc", [UserUttered("/query_pension")])
+    assert asyncio.run(reply_guard.answer_if_silent(only_directives, tracker)) is True
+    assert only_directives.messages[-1]["text"] == reply_guard.TEXT
+    card = CollectingOutputChannel()
+    asyncio.run(card.send_custom_json("kiosk-1-abc", directive(**{RESULT: {"title": "登记号", "value": "1"}})))
+    assert asyncio.run(reply_guard.answer_if_silent(card, tracker)) is False  # a result card is shown
 
 
 def test_a_token_that_begins_with_a_dash_reaches_rasa_as_the_token():
