@@ -35,8 +35,8 @@ NONE = "none"
 CHOICE = "proxy_principal"
 PROXY_SLOTS = ("proxy_token", "proxy_expires", "proxy_name", "proxy_scopes")
 ENDED = [SlotSet(slot, None) for slot in (CHOICE, *PROXY_SLOTS)]
-ERRAND_BUTTONS = [{"title": "帮他（她）查养老金", "payload": PENSION.payload},
-                  {"title": "帮他（她）查医保", "payload": MEDICAL.payload}]
+ERRAND_BUTTONS = [{"title": "帮家里人查养老金", "payload": PENSION.payload},
+                  {"title": "帮家里人查医保", "payload": MEDICAL.payload}]
 
 
 def elders(tracker: Tracker) -> List[Authorisation]:
@@ -68,12 +68,12 @@ def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: T
         events += action.answer(inner, tracker, token)
     except PortalRefused as refused:
         if refused.code == "proxy_not_allowed":
-            dispatcher.utter_message(text=f"{name}没有授权您办这件事。要办的话，请{name}本人来，"
-                                          "或者请他（她）在这里重新授权。")
+            dispatcher.utter_message(text=f"{name}没有授权您办这件事。要办的话，请{name}本人来办，"
+                                          "或者来这里重新给您授权。")
             dispatcher.utter_message(response="utter_what_else")
             return events
         if refused.code in ("token_invalid", "authorisation_not_found"):
-            dispatcher.utter_message(text=f"{name}给您的授权已经结束了，不能再帮他（她）办了。")
+            dispatcher.utter_message(text=f"{name}给您的授权已经结束了，这件事不能再代办了。")
             return ENDED
         dispatcher.utter_message(text=sentence_for(refused))
         return events
@@ -213,9 +213,9 @@ class ActionStartProxy(ResidentAction):
         what = "、".join(SCOPE_NAMES[scope] for scope in scopes)
         text, buttons = f"好的，现在是帮{name}办。", ERRAND_BUTTONS
         if "query" in scopes:
-            text += f"{name}授权您：{what}。请点一下要帮他（她）办的事。"
+            text += f"{name}授权您：{what}。请点一下要代办的事。"
         else:
-            text, buttons = text + f"{name}只授权您：{what}，不能帮他（她）查养老金和医保。", []
+            text, buttons = text + f"{name}只授权您：{what}，不能代查养老金和医保。", []
         dispatcher.utter_message(text=text, buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, FINISHED: PROXY.id}))
         return [SlotSet(slot, value) for slot, value in held.items()]

@@ -50,10 +50,13 @@ def scope_words(scopes: str) -> str:
 
 
 def pronoun(relationship: str) -> str:
-    """她 for a daughter, granddaughter, daughter-in-law; 他 for a son...; 他（她） otherwise."""
+    """她 for a daughter, granddaughter, daughter-in-law; 他 for a son...; otherwise words, not
+    他（她）, which reads badly and sounds like a stammer."""
     if relationship in ("女儿", "孙女", "外孙女", "儿媳"):
         return "她"
-    return "他" if relationship in ("儿子", "孙子", "外孙", "女婿") else "他（她）"
+    if relationship in ("儿子", "孙子", "外孙", "女婿"):
+        return "他"
+    return "您老伴" if relationship == "老伴" else "这位亲属"
 
 
 RELATION_BUTTONS = [{"title": word, "payload": f'/inform{{"agent_relationship": "{word}"}}'}

@@ -60,7 +60,7 @@ def test_authorised_used_told_and_withdrawn(stack, dialogues):
     reply = verify_by_sms(stack, helper, "帮家里人办", relative)
     said.append(reply.text)
     assert "现在是帮" in reply.text, reply
-    reply = tap(helper, reply, "帮他（她）查养老金")
+    reply = tap(helper, reply, "帮家里人查养老金")
     said.append(reply.text)
     assert "养老金" in reply.text and not reply.text.startswith("您"), reply
     assert rows(stack, "SELECT detail, told_at FROM proxy_log WHERE authorisation_id=?", grant) == [

@@ -174,7 +174,7 @@ def test_what_the_elder_did_not_authorise_is_refused_plainly(portal_for_actions,
     slots = elder_slots(portal_for_actions, elder)
     grant(portal_for_actions, slots, elder, relative, ["certification_reminder"])
     acting, words = acting_slots(portal_for_actions, domain, relative)
-    assert "不能帮他（她）查养老金和医保" in words
+    assert "不能代查养老金和医保" in words
     events, messages = run(ActionQueryPension(), tracker(acting, sender=relative["sender"]), domain)
     assert f"{acting['proxy_name']}没有授权您办这件事" in said(messages)
     assert "resident_token" not in slots_of(events)  # the relative stays verified
