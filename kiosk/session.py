@@ -86,7 +86,10 @@ class KioskSession:
         self.errand = ""  # the errand under way, as the kiosk knows it (for help and usage)
         self.identity_check = ""  # the staff identity check this visit waits for, if any
         self.on_help_raised: Optional[Callable[[], None]] = None
-        self._outgoing: queue.Queue[Optional[Tuple[str, str]]] = queue.Queue()
+        # Each message carries the visit it was said in: a reply that comes back after that visit
+        # ended (the resident went home, the next one walked up) is never shown or spoken.
+        self._visit = 0
+        self._outgoing: queue.Queue[Optional[Tuple[str, str, int]]] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="dialogue", daemon=True)
         self._worker.start()
 
@@ -95,7 +98,7 @@ class KioskSession:
     def say(self, message: str, shown_as: Optional[str] = None) -> None:
         """Send a tap's payload or the words spoken; `shown_as` is the readable form."""
         self.transcript.add("resident", shown_as or message)
-        self._outgoing.put((message, shown_as or message))
+        self._outgoing.put((message, shown_as or message, self._visit))
 
     def repeat(self) -> None:
         if self.last_reply is not None:
@@ -121,13 +124,14 @@ class KioskSession:
         self.step = "home"
         self.errand = ""
         self.identity_check = ""
+        self._visit += 1
         if self.offline is not None:
             self.offline.reset()
         self._outgoing.put(None)  # the worker wipes Rasa's copy in order with other calls
         self.events.on_wiped()
 
     def close(self) -> None:
-        self._outgoing.put(("", ""))  # sentinel with empty message stops the worker
+        self._outgoing.put(("", "", self._visit))  # sentinel with empty message stops the worker
         self._worker.join(timeout=5)
 
     # -- the worker thread -----------------------------------------------------------
@@ -138,10 +142,11 @@ class KioskSession:
             if item is None:
                 self._forget_visit()
                 continue
-            message, _shown = item
+            message, _shown, visit = item
             if not message:
                 return
-            self._exchange(message)
+            if visit == self._visit:  # else said in a visit that has ended: not sent at all
+                self._exchange(message, visit)
 
     def _forget_visit(self) -> None:
         """Tell the dialogue the visit is over (it drops the full numbers it kept), then wipe
@@ -150,9 +155,9 @@ class KioskSession:
             self.dialogue.send(END_VISIT)
         self.dialogue.end_session()
 
-    def _exchange(self, message: str) -> None:
+    def _exchange(self, message: str, visit: int) -> None:
         done = threading.Event()
-        timer = threading.Timer(self.wait_notice_seconds, self._notice_wait, args=(done,))
+        timer = threading.Timer(self.wait_notice_seconds, self._notice_wait, args=(done, visit))
         timer.daemon = True
         timer.start()
         try:
@@ -165,11 +170,11 @@ class KioskSession:
         finally:
             done.set()
             timer.cancel()
-        self.deliver(lambda: self._show(reply))
+        self.deliver(lambda: self._show(reply) if visit == self._visit else None)
 
-    def _notice_wait(self, done: threading.Event) -> None:
+    def _notice_wait(self, done: threading.Event, visit: int) -> None:
         if not done.is_set():
-            self.deliver(lambda: self._waiting())
+            self.deliver(lambda: self._waiting() if visit == self._visit else None)
 
     def _waiting(self) -> None:
         self.speaker.speak(WAITING_TEXT)

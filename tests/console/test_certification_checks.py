@@ -75,8 +75,11 @@ def test_only_staff_certify_in_person_and_the_portal_records_who(stack, console_
     staff = make_browser()
     log_in(staff, console_url, "wang")
     staff.get(f"{console_url}/help/{help_id}")
-    WebDriverWait(staff, 20).until(seen.element_to_be_clickable(
-        (By.CSS_SELECTOR, ".certification-check a"))).click()
+    link_to_check = WebDriverWait(staff, 20).until(seen.element_to_be_clickable(
+        (By.CSS_SELECTOR, ".certification-check a")))
+    link_to_check.click()
+    # The help page has a .certification-check section too: look only once it has been replaced.
+    WebDriverWait(staff, 20).until(seen.staleness_of(link_to_check))
     section = WebDriverWait(staff, 20).until(
         seen.presence_of_element_located((By.CSS_SELECTOR, ".certification-check")))
     assert mask_id_number(number) in section.text and number not in staff.page_source

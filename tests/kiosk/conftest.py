@@ -97,6 +97,10 @@ def ui(kiosk, card_reader) -> Iterator[UiDriver]:
     # trigger per change): a test that taps one must not look before they are back.
     from kiosk.widgets.buttons import ServiceTile  # Kivy only once the window is set up
 
-    kiosk.wait_until(lambda: bool(find(app.root, ServiceTile)), what="the home tiles")
+    try:
+        kiosk.wait_until(lambda: bool(find(app.root, ServiceTile)), what="the home tiles")
+    except AssertionError:  # what the next resident would have seen, for whoever reads the failure
+        kiosk.screenshot(Path(__file__).resolve().parents[1] / "output" / "home-without-tiles.png")
+        raise
     kiosk.settle()
     yield kiosk

@@ -218,3 +218,32 @@ def test_text_size_steps_and_the_next_visit_starts_standard(kiosk):
     k.controller.bigger_text()
     k.controller.home()
     assert k.state.font_scale == 1.0 and k.state.scale_index == 0
+
+
+def test_a_reply_that_comes_back_after_the_visit_ended_is_never_shown(kiosk):
+    """The resident taps 查养老金 and goes home before the answer comes: the next resident must
+    not see or hear the previous one's pension, and what was still waiting to be sent is not sent."""
+    import threading
+    import time
+
+    k = kiosk(answers={"/query_pension": RESULT})
+    answer, asked = threading.Event(), threading.Event()
+    send = k.dialogue.send
+
+    def slow(message: str) -> Reply:
+        if message == "/query_pension":
+            asked.set()
+            answer.wait(10)
+        return send(message)
+
+    k.dialogue.send = slow
+    k.session.say("/query_pension")
+    assert asked.wait(5)
+    k.session.say("/affirm")  # still queued when the visit ends
+    k.session.end()
+    answer.set()
+    deadline = time.monotonic() + 10
+    while END_VISIT not in k.dialogue.sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert k.dialogue.sent == ["/query_pension", END_VISIT]
+    assert not k.replied.is_set() and not any("养老金" in said for said in k.voice.said)
