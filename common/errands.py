@@ -193,7 +193,7 @@ AUTHORISE = Errand(
         Step("agent_code", "输家人验证码"),
     )))
 MY_AUTHORISATIONS = Errand("my_authorisations", "my_authorisations", "我的授权", "action_my_authorisations",
-                           needs_identity=True)
+                           needs_identity=True, tile=Tile("我的授权", "family", "#3D3A6B"))
 AUTHORISATION_WITHDRAW = Errand(
     "authorisation_withdraw", "withdraw_authorisation", "取消授权", "action_withdraw_authorisation",
     needs_identity=True, form=Form("authorisation_withdraw_form", (

@@ -87,12 +87,14 @@ def ways_here(tracker: Tracker) -> List[Dict[str, str]]:
     return face + [STAFF_BUTTON]
 
 
-def status_sentence(certification: Certification) -> str:
+def status_sentence(certification: Certification, owner: str = "您") -> str:
+    """Where the certification stands; `owner` is the elder's masked name when a relative asks."""
     if certification.status == "done":
-        return f"您今年的养老资格认证已经做好了。下次请在{when(certification.due_date)}前认证，{OFFER_REMINDER}。"
+        offer = f"，{OFFER_REMINDER}" if owner == "您" else ""
+        return f"{owner}今年的养老资格认证已经做好了。下次请在{when(certification.due_date)}前认证{offer}。"
     if certification.status == "due":
-        return f"您的养老资格认证快到期了。请在{when(certification.due_date)}前认证。"
-    return "您的养老资格认证过期了，养老金可能暂停发放。"
+        return f"{owner}的养老资格认证快到期了。请在{when(certification.due_date)}前认证。"
+    return f"{owner}的养老资格认证过期了，养老金可能暂停发放。"
 
 
 def ways_sentence(buttons: List[Dict[str, str]]) -> str:
@@ -119,12 +121,18 @@ def certified(dispatcher: CollectingDispatcher, certification: Certification, le
 class ActionCertificationStatus(ResidentAction):
     """Runs once the resident is verified: the status, or straight on with the way chosen."""
 
+    for_proxy = True  # a relative may see where an elder's stands (代办); only the elder certifies
+
     def name(self) -> str:
         return "action_certification_status"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+        from nlu.actions.family_proxy import acting  # it builds on the resident actions
+
         way = way_said(tracker)
         certification = portal().pension_certification(token, kiosk_of(tracker))
+        if acting(tracker):
+            return self._for_relative(dispatcher, tracker, certification)
         events: List[Dict[str, Any]] = [SlotSet("certification_way", None), SlotSet("certification_reminded", True)]
         if certification.status == "done":
             return events + self._done(dispatcher, certification)
@@ -145,6 +153,18 @@ class ActionCertificationStatus(ResidentAction):
             RESULT: result(certification.status, certification), SCREEN: CERTIFICATION_SCREEN}))
         dispatcher.utter_message(text=ways_sentence(buttons), buttons=buttons)
         return events
+
+    @staticmethod
+    def _for_relative(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      certification: Certification) -> List[Dict[str, Any]]:
+        """The elder's status only: certifying needs the elder in person, so the relative is
+        told how, and no way to certify is offered."""
+        name = tracker.get_slot("proxy_name") or "家里人"
+        how = "" if certification.status == "done" else f"认证要{name}本人来做。请陪{name}来这里，工作人员会当面帮忙。"
+        dispatcher.utter_message(text=status_sentence(certification, name) + how, json_message=directive(**{
+            RESULT: result(certification.status, certification), FINISHED: CERTIFICATION.id,
+            SCREEN: CERTIFICATION_SCREEN}))
+        return []
 
     @staticmethod
     def _done(dispatcher: CollectingDispatcher, certification: Certification) -> List[Dict[str, Any]]:

@@ -3,7 +3,7 @@ elder hears what was done for them the next time they are verified.
 
 The relative chooses the elder (one button each; with one there is nothing to choose); the
 conversation then holds a proxy token for that elder (10 minutes, taken again while the
-authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保) run with it and their
+authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保, 查认证) run with it and their
 sentences name the elder instead of 您; the portal refuses what the elder did not authorise
 (403 proxy_not_allowed), said plainly. Any other errand is the relative's own: the proxy ends
 first. The elder's full identity number never reaches the kiosk: the portal gives a masked
@@ -21,7 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.errands import AUTHORISE, MEDICAL, PENSION, PROXY
+from common.errands import AUTHORISE, CERTIFICATION, MEDICAL, PENSION, PROXY
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, STEP, directive
 from nlu.actions.formatting import month_day
 from nlu.actions.forms import ElderFormValidation
@@ -35,8 +35,21 @@ NONE = "none"
 CHOICE = "proxy_principal"
 PROXY_SLOTS = ("proxy_token", "proxy_expires", "proxy_name", "proxy_scopes")
 ENDED = [SlotSet(slot, None) for slot in (CHOICE, *PROXY_SLOTS)]
-ERRAND_BUTTONS = [{"title": "帮家里人查养老金", "payload": PENSION.payload},
-                  {"title": "帮家里人查医保", "payload": MEDICAL.payload}]
+_CERTIFICATION_BUTTON = {"title": "帮家里人查认证", "payload": CERTIFICATION.payload}
+# What a relative may do for an elder, by the scope of the authorisation that allows it.
+SCOPE_BUTTONS: Dict[str, List[Dict[str, str]]] = {
+    "query": [{"title": "帮家里人查养老金", "payload": PENSION.payload},
+              {"title": "帮家里人查医保", "payload": MEDICAL.payload}, _CERTIFICATION_BUTTON],
+    "certification_reminder": [_CERTIFICATION_BUTTON],
+}
+
+
+def errand_buttons(scopes: List[str]) -> List[Dict[str, str]]:
+    """The errand buttons the scopes allow, each once, in the order above."""
+    buttons: List[Dict[str, str]] = []
+    for scope in scopes:
+        buttons += [button for button in SCOPE_BUTTONS.get(scope, []) if button not in buttons]
+    return buttons
 
 
 def elders(tracker: Tracker) -> List[Authorisation]:
@@ -211,11 +224,11 @@ class ActionStartProxy(ResidentAction):
         held = _take_token(tracker, choice)
         name, scopes = held["proxy_name"], held["proxy_scopes"].split(",")
         what = "、".join(SCOPE_NAMES[scope] for scope in scopes)
-        text, buttons = f"好的，现在是帮{name}办。", ERRAND_BUTTONS
-        if "query" in scopes:
-            text += f"{name}授权您：{what}。请点一下要代办的事。"
-        else:
-            text, buttons = text + f"{name}只授权您：{what}，不能代查养老金和医保。", []
+        text, buttons = f"好的，现在是帮{name}办。{name}授权您：{what}。", errand_buttons(scopes)
+        if "query" not in scopes:
+            text += "不能代查养老金和医保。"
+        if buttons:
+            text += "请点一下要代办的事。"
         dispatcher.utter_message(text=text, buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, FINISHED: PROXY.id}))
         return [SlotSet(slot, value) for slot, value in held.items()]

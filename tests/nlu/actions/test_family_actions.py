@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from nlu.actions.certification import ActionCertificationStatus
 from nlu.actions.family_authorise import (
     ActionAskAgentCode,
     ActionAskAuthoriseConfirmed,
@@ -172,9 +173,19 @@ def test_relative_queries_for_the_elder_and_the_elder_is_told_once(portal_for_ac
 def test_what_the_elder_did_not_authorise_is_refused_plainly(portal_for_actions, domain, resident, stranger):
     elder, relative = resident, stranger
     slots = elder_slots(portal_for_actions, elder)
-    grant(portal_for_actions, slots, elder, relative, ["certification_reminder"])
+    made = grant(portal_for_actions, slots, elder, relative, ["certification_reminder"])
     acting, words = acting_slots(portal_for_actions, domain, relative)
     assert "不能代查养老金和医保" in words
+    assert "帮家里人查认证" in button_titles(portal_for_actions, domain, relative)
+    # Within 认证提醒: where the elder's certification stands, and that the elder certifies in
+    # person; no way to certify is offered to the relative, and it is in the elder's log.
+    _events, messages = run(ActionCertificationStatus(), tracker(acting, sender=relative["sender"]), domain)
+    name = acting["proxy_name"]
+    assert said(messages).startswith(f"{name}") and "养老资格认证" in said(messages)
+    assert not [button for message in messages for button in message.get("buttons") or []]
+    assert "您" not in said(messages).split("。")[0] and elder["id_number"] not in str(messages)
+    log = Raw(portal_for_actions).sql("SELECT detail FROM proxy_log WHERE authorisation_id=?", made.authorisation_id)
+    assert log == [("查了养老资格认证",)]
     events, messages = run(ActionQueryPension(), tracker(acting, sender=relative["sender"]), domain)
     assert f"{acting['proxy_name']}没有授权您办这件事" in said(messages)
     assert "resident_token" not in slots_of(events)  # the relative stays verified
@@ -182,3 +193,13 @@ def test_what_the_elder_did_not_authorise_is_refused_plainly(portal_for_actions,
     events, messages = run(ActionMyAuthorisations(), tracker(acting, sender=relative["sender"]), domain)
     assert "这件事是给您自己办的" in said(messages) and slots_of(events)["proxy_token"] is None
     assert "您还没有授权家人" in said(messages)
+
+
+def button_titles(stack, domain, relative):
+    """The errand buttons offered when the proxy starts (taken again: the token is reissued)."""
+    slots = verified(stack, relative)
+    events, _ = run(ValidateProxyForm(), tracker(slots, text="/act_for_family", intent="act_for_family",
+                                                 form="proxy_form", sender=relative["sender"]), domain)
+    _events, messages = run(ActionStartProxy(), tracker(dict(slots, **slots_of(events)), sender=relative["sender"]),
+                            domain)
+    return [button["title"] for message in messages for button in message.get("buttons") or []]
