@@ -22,14 +22,13 @@ from common import dates
 from common.errands import APPOINTMENT, APPOINTMENT_CANCEL, APPOINTMENT_MOVE, MY_APPOINTMENTS, Errand
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, RESULT, STEP, directive
 from nlu.actions.formatting import day_label, month_day, time_label
-from nlu.actions.forms import ElderFormValidation, yes_or_no
+from nlu.actions.forms import NONE, Choice, ElderFormValidation, yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import ResidentAction, identity_still_valid, kiosk_of
 from portal.errors import PortalError
 from portal.models import Appointment
 
-NONE = "none"  # appointment_choice when the resident has no appointment: nothing to choose
 CHOICE = "appointment_choice"
 BOOK_BUTTON = {"title": "预约办事", "payload": APPOINTMENT.payload}
 HOME_BUTTON = {"title": "回首页", "payload": "/cancel"}
@@ -113,27 +112,18 @@ class ChoosesAppointment(ElderFormValidation):
 
     def validate_appointment_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[str, Any]:
-        if value == NONE:
-            return {CHOICE: NONE}
-        try:
-            appointments = booked(tracker)
-        except PortalError as error:
-            dispatcher.utter_message(text=sentence_for(error))
-            return {CHOICE: None}
-        if not appointments:
-            return {CHOICE: NONE}
-        found = _matching(str(value or ""), appointments)
-        if found is None:
-            return self.failed(CHOICE, dispatcher, tracker, first_time="请点一下是哪一个预约。",
-                               explanation="请点一下下面的一个预约。都不是的话，请点“找人帮忙”。",
-                               buttons=choice_buttons(appointments))
-        return self.answered(CHOICE, found.appointment_id, tracker)
+        return self.chosen(CHOICE, APPOINTMENT_CHOICE, value, dispatcher, tracker)
 
 
 def choice_buttons(appointments: List[Appointment]) -> List[Dict[str, str]]:
     today = date.today()
     return [{"title": f"{day_label(a.date, today)} {time_label(a.start)} {a.service}",
              "payload": f'/inform{{"{CHOICE}": "{a.appointment_id}"}}'} for a in appointments]
+
+
+APPOINTMENT_CHOICE = Choice(booked, _matching, lambda item: item.appointment_id, choice_buttons,
+                            first_time="请点一下是哪一个预约。",
+                            explanation="请点一下下面的一个预约。都不是的话，请点“找人帮忙”。")
 
 
 class ActionAskAppointmentChoice(Action):

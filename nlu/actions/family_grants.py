@@ -17,14 +17,13 @@ from rasa_sdk.types import DomainDict
 
 from common.errands import AUTHORISATION_WITHDRAW, AUTHORISE, MY_AUTHORISATIONS
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, RESULT, STEP, directive
-from nlu.actions.forms import ElderFormValidation, yes_or_no
+from nlu.actions.forms import NONE, Choice, ElderFormValidation, yes_or_no
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import ResidentAction, identity_still_valid, kiosk_of
 from portal.errors import PortalError
 from portal.family_models import Authorisation
 
-NONE = "none"
 CHOICE = "authorisation_choice"
 AUTHORISE_BUTTON = {"title": "授权家人代办", "payload": AUTHORISE.payload}
 WITHDRAW_BUTTON = {"title": "取消授权", "payload": AUTHORISATION_WITHDRAW.payload}
@@ -66,6 +65,11 @@ def _matching(value: str, grants: List[Authorisation]) -> Optional[Authorisation
 def choice_buttons(grants: List[Authorisation]) -> List[Dict[str, str]]:
     return [{"title": f"{g.relationship} {g.masked_name}", "payload": f'/inform{{"{CHOICE}": "{g.authorisation_id}"}}'}
             for g in grants]
+
+
+GRANT_CHOICE = Choice(granted, _matching, lambda item: item.authorisation_id, choice_buttons,
+                      first_time="请点一下要取消哪一位家人的授权。",
+                      explanation="请点一下下面的一位家人。都不是的话，请点“找人帮忙”。")
 
 
 def say_none(dispatcher: CollectingDispatcher) -> None:
@@ -119,21 +123,7 @@ class ValidateAuthorisationWithdrawForm(ElderFormValidation):
 
     def validate_authorisation_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[str, Any]:
-        if value == NONE:
-            return {CHOICE: NONE}
-        try:
-            grants = granted(tracker)
-        except PortalError as error:
-            dispatcher.utter_message(text=sentence_for(error))
-            return {CHOICE: None}
-        if not grants:
-            return {CHOICE: NONE}
-        found = _matching(str(value or ""), grants)
-        if found is None:
-            return self.failed(CHOICE, dispatcher, tracker, first_time="请点一下要取消哪一位家人的授权。",
-                               explanation="请点一下下面的一位家人。都不是的话，请点“找人帮忙”。",
-                               buttons=choice_buttons(grants))
-        return self.answered(CHOICE, found.authorisation_id, tracker)
+        return self.chosen(CHOICE, GRANT_CHOICE, value, dispatcher, tracker)
 
     def validate_withdraw_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[str, Any]:

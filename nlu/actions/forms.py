@@ -9,7 +9,8 @@ slot is answered.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict, List
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,8 +18,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from config import get_settings
+from nlu.actions.portal_errors import sentence_for
+from portal.errors import PortalError
 
 HELP_BUTTON = {"title": "找人帮忙", "payload": "/help_volunteer"}
+NONE = "none"  # a choice's slot when there is nothing to choose: the form ends and says so
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Choice(Generic[Item]):
+    """One of a list the portal gives (a booked appointment, an authorisation) to be chosen:
+    how to fetch it, to find the one a tap or the words name, and to ask again."""
+
+    listed: Callable[[Tracker], Sequence[Item]]
+    matching: Callable[[str, Sequence[Item]], Optional[Item]]
+    key: Callable[[Item], str]
+    buttons: Callable[[Sequence[Item]], List[Dict[str, str]]]
+    first_time: str
+    explanation: str
 
 
 def failure_limit() -> int:
@@ -52,6 +70,25 @@ class ElderFormValidation(FormValidationAction):
         counts = self._counts(tracker)
         counts.pop(slot, None)
         return {slot: value, "failed_answers": counts, **more}
+
+    def chosen(self, slot: str, choice: Choice, value: Any, dispatcher: CollectingDispatcher,
+               tracker: Tracker) -> Dict[str, Any]:
+        """The item tapped or named; NONE with nothing listed; asked again when none matches,
+        or when the portal cannot be asked (said why)."""
+        if value == NONE:
+            return {slot: NONE}
+        try:
+            items = choice.listed(tracker)
+        except PortalError as error:
+            dispatcher.utter_message(text=sentence_for(error))
+            return {slot: None}
+        if not items:
+            return {slot: NONE}
+        found = choice.matching(str(value or ""), items)
+        if found is None:
+            return self.failed(slot, dispatcher, tracker, first_time=choice.first_time,
+                               explanation=choice.explanation, buttons=choice.buttons(items))
+        return self.answered(slot, choice.key(found), tracker)
 
 
 def free_text_answer(slot: str, value: Any, tracker: Tracker) -> str:
