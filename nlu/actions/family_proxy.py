@@ -3,7 +3,8 @@ elder hears what was done for them the next time they are verified.
 
 The relative chooses the elder (one button each; with one there is nothing to choose); the
 conversation then holds a proxy token for that elder (10 minutes, taken again while the
-authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保) run with it and their
+authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保) run with it, and so does 缴费 for the
+elder's own dues (nlu/actions/payment_forms.py, with the "payment" scope) and their
 sentences name the elder instead of 您; the portal refuses what the elder did not authorise
 (403 proxy_not_allowed), said plainly. Any other errand is the relative's own: the proxy ends
 first. The elder's full identity number never reaches the kiosk: the portal gives a masked
@@ -21,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.errands import AUTHORISE, MEDICAL, PENSION, PROXY
+from common.errands import AUTHORISE, MEDICAL, PAY_SELF, PENSION, PROXY
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, STEP, directive
 from nlu.actions.formatting import month_day
 from nlu.actions.forms import ElderFormValidation
@@ -37,6 +38,7 @@ PROXY_SLOTS = ("proxy_token", "proxy_expires", "proxy_name", "proxy_scopes")
 ENDED = [SlotSet(slot, None) for slot in (CHOICE, *PROXY_SLOTS)]
 ERRAND_BUTTONS = [{"title": "帮家里人查养老金", "payload": PENSION.payload},
                   {"title": "帮家里人查医保", "payload": MEDICAL.payload}]
+PAY_BUTTON = {"title": "帮家里人交费", "payload": PAY_SELF.payload}
 
 
 def elders(tracker: Tracker) -> List[Authorisation]:
@@ -55,6 +57,15 @@ def acting(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("proxy_token") and tracker.get_slot(CHOICE) not in (None, NONE))
 
 
+def not_allowed(name: str) -> str:
+    return f"{name}没有授权您办这件事。要办的话，请{name}本人来办，或者来这里重新给您授权。"
+
+
+def may_pay(tracker: Tracker) -> bool:
+    """The elder's "payment" scope, as the portal gave it with the proxy token."""
+    return "payment" in str(tracker.get_slot("proxy_scopes") or "").split(",")
+
+
 def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """`action` for the elder the relative acts for: with the proxy token (taken again when it
     ran out), its sentences naming the elder; what the elder did not authorise said plainly."""
@@ -68,8 +79,7 @@ def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: T
         events += action.answer(inner, tracker, token)
     except PortalRefused as refused:
         if refused.code == "proxy_not_allowed":
-            dispatcher.utter_message(text=f"{name}没有授权您办这件事。要办的话，请{name}本人来办，"
-                                          "或者来这里重新给您授权。")
+            dispatcher.utter_message(text=not_allowed(name))
             dispatcher.utter_message(response="utter_what_else")
             return events
         if refused.code in ("token_invalid", "authorisation_not_found"):
@@ -211,11 +221,12 @@ class ActionStartProxy(ResidentAction):
         held = _take_token(tracker, choice)
         name, scopes = held["proxy_name"], held["proxy_scopes"].split(",")
         what = "、".join(SCOPE_NAMES[scope] for scope in scopes)
-        text, buttons = f"好的，现在是帮{name}办。", ERRAND_BUTTONS
+        text = f"好的，现在是帮{name}办。"
+        buttons = (ERRAND_BUTTONS if "query" in scopes else []) + ([PAY_BUTTON] if "payment" in scopes else [])
         if "query" in scopes:
             text += f"{name}授权您：{what}。请点一下要代办的事。"
         else:
-            text, buttons = text + f"{name}只授权您：{what}，不能代查养老金和医保。", []
+            text += f"{name}只授权您：{what}，不能代查养老金和医保。"
         dispatcher.utter_message(text=text, buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, FINISHED: PROXY.id}))
         return [SlotSet(slot, value) for slot, value in held.items()]
