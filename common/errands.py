@@ -150,9 +150,11 @@ HALL_INFO = Errand("hall_info", "service_hall_info", "问办事大厅", "action_
 POLICY = Errand("policy", "policy_question", "问政策", "action_answer_policy")
 
 # Yearly contributions (城乡居民医保, 城乡居民养老保险), as at the government kiosks: 缴费 asks for
-# whom (nlu/actions/payments.py), oneself or a household member, the resident verified. Each form
-# shows and says what is due, then asks for the payer's consent before the QR code
-# (nlu/actions/payment_forms.py). Paying for anyone else by their number is not offered yet.
+# whom (nlu/actions/payments.py): oneself or a household member, the resident verified, or anyone
+# by their identity number and a masked-name check (代他人缴费: as at 粤智助 the payer need not be
+# verified; the portal limits lookups). A relative acting for an elder (代办) pays the elder's own
+# dues through pay_self. Each form shows and says what is due, then asks for the payer's consent
+# before the QR code (nlu/actions/payment_forms.py, payment_other.py).
 PAYMENT = Errand("payment", "pay_contribution", "缴费", "action_ask_payer", tile=Tile("缴费", "payment", "#6B4500"))
 _DUES_AND_CONSENT = (Step("pay_dues_read", "查要交的费", asked=False), Step("pay_dues", "选要交的费"),
                      Step("pay_consent", "同意付款"))
@@ -161,6 +163,9 @@ PAY_SELF = Errand("pay_self", "pay_for_self", "给自己缴费", "action_create_
 PAY_FAMILY = Errand("pay_family", "pay_for_family", "给家里人缴费", "action_create_payment_order",
                     needs_identity=True, form=Form("pay_family_form", (Step("pay_member", "选家里人"),
                                                                        *_DUES_AND_CONSENT)))
+PAY_OTHER = Errand("pay_other", "pay_for_other", "给别人缴费", "action_create_payment_order",
+                   form=Form("pay_other_form", (Step("pay_other_number", "输对方身份证号"),
+                                                Step("pay_other_confirmed", "确认对方名字"), *_DUES_AND_CONSENT)))
 # The payment link by SMS to a relative far away, from the payment screen (nlu/actions/payment_link.py).
 PAY_LINK = Errand("pay_link", "send_pay_link", "发付款短信", "action_send_pay_link",
                   form=Form("pay_link_form", (Step("pay_link_phone", "输家人手机号"),
@@ -205,7 +210,7 @@ PROXY = Errand("proxy", "act_for_family", "帮家里人办", "action_start_proxy
 # In the order of the tiles (the home screen shows the first ones that fit, 更多 the rest).
 ERRANDS: Tuple[Errand, ...] = (PENSION, MEDICAL, HOTLINE_REPORT, HOTLINE_TRACK, HOTLINE_RATE, APPOINTMENT,
                                CERTIFICATION, CERTIFICATION_REMINDER, HALL_INFO, POLICY, PAYMENT, PAY_SELF,
-                               PAY_FAMILY, PAY_LINK, MY_APPOINTMENTS, APPOINTMENT_CANCEL, APPOINTMENT_MOVE,
+                               PAY_FAMILY, PAY_OTHER, PAY_LINK, MY_APPOINTMENTS, APPOINTMENT_CANCEL, APPOINTMENT_MOVE,
                                AUTHORISE, MY_AUTHORISATIONS, AUTHORISATION_WITHDRAW, PROXY)
 
 # The home screen's last tile: calls a person at once, even with the network down.

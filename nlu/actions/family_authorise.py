@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common import idnumber, numbers
+from common import numbers
 from common.errands import AUTHORISE
 from common.kiosk_protocol import (
     FINISHED,
@@ -42,7 +42,7 @@ from nlu.actions.family_words import (
     scope_words,
     scopes_said,
 )
-from nlu.actions.forms import ElderFormValidation
+from nlu.actions.forms import KeypadIdNumberForm
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import CODE_SHAPE, sentence_for
 from nlu.actions.resident import ResidentAction, identity_still_valid, kiosk_of
@@ -56,7 +56,7 @@ CLEARED = [NUMBER, "agent_relationship", "agent_scopes", "agent_days", "authoris
            PENDING, NAME, OUTCOME]
 
 
-class ValidateAuthoriseForm(ElderFormValidation):
+class ValidateAuthoriseForm(KeypadIdNumberForm):
     def name(self) -> str:
         return "validate_authorise_form"
 
@@ -69,24 +69,14 @@ class ValidateAuthoriseForm(ElderFormValidation):
             return []
         return domain_slots
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[Dict[str, Any]]:
-        """The keypad's number also fills `id_number` (the resident's own, mapped from the same
-        entity in every turn): it goes back to the resident's masked number."""
-        events = await super().get_validation_events(dispatcher, tracker, domain)
-        if "id_number" in tracker.slots_to_validate():
-            own = vault().get(tracker.sender_id, "id_number")
-            events.append(SlotSet("id_number", mask_id_number(own) if own else None))
-        return events
-
     def validate_agent_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[str, Any]:
         kept = vault().get(tracker.sender_id, NUMBER)
         if kept and str(value) == mask_id_number(kept):
             return {NUMBER: value}
-        number = idnumber.normalise(str(value or ""))
+        number = self.typed_number(value)
         ask_again = directive(**{INPUT: INPUT_ID_NUMBER, STEP: NUMBER})
-        if not idnumber.is_valid(number):
+        if number is None:
             return self.failed(NUMBER, dispatcher, tracker, first_time="这个号码好像不对。请您再输一遍。",
                                explanation="身份证号是18位。请照着家人的身份证再输一遍，或者点“找人帮忙”。",
                                json_message=ask_again)

@@ -3,7 +3,8 @@ elder hears what was done for them the next time they are verified.
 
 The relative chooses the elder (one button each; with one there is nothing to choose); the
 conversation then holds a proxy token for that elder (10 minutes, taken again while the
-authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保, 查认证) run with it and their
+authorisation lasts). Errands marked `for_proxy` (查养老金, 查医保, 查认证) run with it, and so
+does 缴费 for the elder's own dues (nlu/actions/payment_forms.py, with the "payment" scope); their
 sentences name the elder instead of 您; the portal refuses what the elder did not authorise
 (403 proxy_not_allowed), said plainly. Any other errand is the relative's own: the proxy ends
 first. The elder's full identity number never reaches the kiosk: the portal gives a masked
@@ -21,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.errands import AUTHORISE, CERTIFICATION, MEDICAL, PENSION, PROXY
+from common.errands import AUTHORISE, CERTIFICATION, MEDICAL, PAY_SELF, PENSION, PROXY
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, STEP, directive
 from nlu.actions.formatting import month_day
 from nlu.actions.forms import ElderFormValidation
@@ -41,6 +42,7 @@ SCOPE_BUTTONS: Dict[str, List[Dict[str, str]]] = {
     "query": [{"title": "帮家里人查养老金", "payload": PENSION.payload},
               {"title": "帮家里人查医保", "payload": MEDICAL.payload}, _CERTIFICATION_BUTTON],
     "certification_reminder": [_CERTIFICATION_BUTTON],
+    "payment": [{"title": "帮家里人交费", "payload": PAY_SELF.payload}],
 }
 
 
@@ -68,6 +70,15 @@ def acting(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("proxy_token") and tracker.get_slot(CHOICE) not in (None, NONE))
 
 
+def not_allowed(name: str) -> str:
+    return f"{name}没有授权您办这件事。要办的话，请{name}本人来办，或者来这里重新给您授权。"
+
+
+def may_pay(tracker: Tracker) -> bool:
+    """The elder's "payment" scope, as the portal gave it with the proxy token."""
+    return "payment" in str(tracker.get_slot("proxy_scopes") or "").split(",")
+
+
 def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """`action` for the elder the relative acts for: with the proxy token (taken again when it
     ran out), its sentences naming the elder; what the elder did not authorise said plainly."""
@@ -81,8 +92,7 @@ def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: T
         events += action.answer(inner, tracker, token)
     except PortalRefused as refused:
         if refused.code == "proxy_not_allowed":
-            dispatcher.utter_message(text=f"{name}没有授权您办这件事。要办的话，请{name}本人来办，"
-                                          "或者来这里重新给您授权。")
+            dispatcher.utter_message(text=not_allowed(name))
             dispatcher.utter_message(response="utter_what_else")
             return events
         if refused.code in ("token_invalid", "authorisation_not_found"):

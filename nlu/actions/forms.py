@@ -17,8 +17,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from common import idnumber
+from common.masking import mask_id_number
 from config import get_settings
 from nlu.actions.portal_errors import sentence_for
+from nlu.actions.vault import vault
 from portal.errors import PortalError
 
 HELP_BUTTON = {"title": "找人帮忙", "payload": "/help_volunteer"}
@@ -116,6 +119,26 @@ class KeypadPhoneForm(ElderFormValidation):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         if "phone_number" in tracker.slots_to_validate():
             events.append(SlotSet("phone_number", None))
+        return events
+
+
+class KeypadIdNumberForm(ElderFormValidation):
+    """A form that asks for someone else's identity number on the keypad (a relative's, a payee's)."""
+
+    @staticmethod
+    def typed_number(value: Any) -> Optional[str]:
+        """The canonical number typed, or None when it is no valid identity number."""
+        number = idnumber.normalise(str(value or ""))
+        return number if idnumber.is_valid(number) else None
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[Dict[str, Any]]:
+        """The keypad's number also fills `id_number` (the resident's own, mapped from the same
+        entity in every turn): it goes back to the resident's masked number."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if "id_number" in tracker.slots_to_validate():
+            own = vault().get(tracker.sender_id, "id_number")
+            events.append(SlotSet("id_number", mask_id_number(own) if own else None))
         return events
 
 

@@ -2,8 +2,10 @@
 open (what, which year, how much, by when) and what has been paid, in the words the resident
 hears and sees. Helpers only; the forms are in nlu/actions/payment_forms.py.
 
-Whose dues: the verified resident's own (`self`), or a member of their household (`member`,
-the portal's opaque member id). Amounts stay the portal's decimal strings, to the cent.
+Whose dues: the verified resident's own (`self`), a member of their household (`member`,
+the portal's opaque member id), anyone's looked up by number (`other`, the portal's lookup id),
+or, for a relative acting for an elder (代办), the elder's own (`proxy`, with the proxy token).
+Amounts stay the portal's decimal strings, to the cent.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ from nlu.actions.portal_access import portal
 from nlu.actions.resident import kiosk_of
 from portal.payment_models import Due, Dues
 
-SELF, MEMBER = "self", "member"
+SELF, MEMBER, OTHER, PROXY = "self", "member", "other", "proxy"
 NOTHING, UNAVAILABLE = "nothing", "unavailable"  # pay_dues_read when there is nothing to choose
 ALL = "all"
 KIND_WORDS = {"medical": ("医保", "医疗"), "pension": ("养老",)}
 ALL_WORDS = ("都交", "都要", "两个", "全部", "一起", "都")
 
 
-def fetch(tracker: Tracker, member_id: Optional[str] = None) -> Dues:
-    """The resident's own dues, or (member_id) a household member's."""
-    return portal().dues(tracker.get_slot("resident_token"), member_id=member_id, kiosk_id=kiosk_of(tracker))
+def fetch(tracker: Tracker, member_id: Optional[str] = None, for_whom: str = SELF,
+          lookup_id: Optional[str] = None) -> Dues:
+    """The resident's own dues, (member_id) a household member's, (lookup_id) the person looked
+    up, or (PROXY) the elder's a relative acts for."""
+    if lookup_id:
+        return portal().looked_up_dues(lookup_id, kiosk_of(tracker))
+    token = tracker.get_slot("proxy_token" if for_whom == PROXY else "resident_token")
+    return portal().dues(token, member_id=member_id, kiosk_id=kiosk_of(tracker))
 
 
 def what(due: Due) -> str:

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from common.kiosk_protocol import INPUT, INPUT_CHOICE, INPUT_YES_NO, STEP, directive
+from nlu.actions import family_proxy
 from nlu.actions import payment_dues as dues_
 from nlu.actions.formatting import yuan
 from nlu.actions.forms import ElderFormValidation, yes_or_no
@@ -33,12 +34,19 @@ class PaysDues(ElderFormValidation):
 
     for_whom = dues_.SELF
 
+    def whose(self, tracker: Tracker) -> str:
+        return self.for_whom
+
+    def can_go_on(self, tracker: Tracker) -> bool:
+        """The payer verified (pay_other needs no verified payer)."""
+        return identity_still_valid(tracker)
+
     def ready_to_read(self, tracker: Tracker) -> bool:
         return True
 
     async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[str]:
-        if not identity_still_valid(tracker):
+        if not self.can_go_on(tracker):
             return []  # the identity step said why
         if tracker.get_slot(READ) in (dues_.NOTHING, dues_.UNAVAILABLE):
             return domain_slots[:domain_slots.index(READ) + 1]  # filled: the form ends
@@ -53,17 +61,21 @@ class PaysDues(ElderFormValidation):
         started = not tracker.get_slot("requested_slot")
         if (tracker.get_slot(READ) and not started) or not self.ready_to_read(tracker):
             return {}
-        return {READ: PENDING} if identity_still_valid(tracker) else {}
+        return {READ: PENDING} if self.can_go_on(tracker) else {}
 
     def validate_pay_dues_read(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[str, Any]:
         if value != PENDING:
             return {READ: value}
-        found = read_dues(dispatcher, tracker, self.for_whom)
+        whose = self.whose(tracker)
+        if whose == dues_.PROXY and not family_proxy.may_pay(tracker):
+            dispatcher.utter_message(text=family_proxy.not_allowed(tracker.get_slot("proxy_name") or "家里人"))
+            return {READ: dues_.UNAVAILABLE}
+        found = read_dues(dispatcher, tracker, whose)
         open_ = (found.get("pay_open") or {}).get("open") or []
         # The only one is chosen for the resident; an earlier half-done choice is not kept.
         chosen = open_[0]["due_id"] if len(open_) == 1 else None
-        return {**found, "pay_for": self.for_whom, "pay_dues": chosen, "pay_consent": None}
+        return {**found, "pay_for": whose, "pay_dues": chosen, "pay_consent": None}
 
     def validate_pay_dues(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[str, Any]:
@@ -80,8 +92,13 @@ class PaysDues(ElderFormValidation):
 
 
 class ValidatePaySelfForm(PaysDues):
+    """One's own dues; for a relative acting for an elder (代办), the elder's."""
+
     def name(self) -> str:
         return "validate_pay_self_form"
+
+    def whose(self, tracker: Tracker) -> str:
+        return dues_.PROXY if family_proxy.acting(tracker) else dues_.SELF
 
 
 class ValidatePayFamilyForm(PaysDues):
@@ -143,10 +160,10 @@ class ValidatePayFamilyForm(PaysDues):
 
 
 def read_dues(dispatcher: CollectingDispatcher, tracker: Tracker, for_whom: str,
-              member_id: Optional[str] = None) -> Dict[str, Any]:
+              member_id: Optional[str] = None, lookup_id: Optional[str] = None) -> Dict[str, Any]:
     """pay_dues_read and pay_open, from one portal call; with nothing open, said at once."""
     try:
-        dues = dues_.fetch(tracker, member_id)
+        dues = dues_.fetch(tracker, member_id, for_whom, lookup_id)
     except PortalError as error:
         dispatcher.utter_message(text=sentence_for(error))
         return {READ: dues_.UNAVAILABLE}

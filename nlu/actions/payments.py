@@ -18,8 +18,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from common.errands import PAY_FAMILY, PAY_LINK, PAY_SELF
+from common.errands import PAY_FAMILY, PAY_LINK, PAY_OTHER, PAY_SELF
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, PAYMENT, PRINTABLE, RESULT, SCREEN, STEP, directive
+from nlu.actions import family_proxy
 from nlu.actions import payment_dues as dues_
 from nlu.actions.formatting import yuan
 from nlu.actions.portal_access import portal
@@ -34,7 +35,8 @@ PAID_BUTTON = {"title": "我付好了", "payload": "/payment_update"}
 STOP_BUTTON = {"title": "不交了", "payload": "/payment_cancel"}
 NEW_BUTTON = {"title": "重新生成付款码", "payload": "/payment_new_order"}
 LINK_BUTTON = {"title": "发短信给家人", "payload": PAY_LINK.payload}
-FORM_SLOTS = ("pay_dues_read", "pay_dues", "pay_consent", "pay_member", "pay_members")
+FORM_SLOTS = ("pay_dues_read", "pay_dues", "pay_consent", "pay_member", "pay_members", "pay_other_number",
+              "pay_other_confirmed", "pay_lookup")
 
 
 def order_key(tracker: Tracker, due_ids: List[str]) -> str:
@@ -56,9 +58,27 @@ def show_order(dispatcher: CollectingDispatcher, order: Order, intro: str = "") 
 
 
 def make_order(tracker: Tracker, due_ids: List[str], pay_for: str) -> Order:
-    member = pay_for.partition(":")[2] or None
-    return portal().create_order(due_ids, order_key(tracker, due_ids), kiosk_of(tracker),
-                                 token=tracker.get_slot("resident_token"), member_id=member)
+    """pay_for: self, member:<member id>, other:<lookup id> (the payer's token if verified, else
+    none) or proxy (the elder's own, with the proxy token a relative holds)."""
+    kind, _, ref = pay_for.partition(":")
+    key, kiosk = order_key(tracker, due_ids), kiosk_of(tracker)
+    if kind == dues_.OTHER:
+        token = tracker.get_slot("resident_token") if identity_still_valid(tracker) else None
+        return portal().create_order(due_ids, key, kiosk, token=token, lookup_id=ref)
+    if kind == dues_.PROXY:
+        return portal().create_order(due_ids, key, kiosk, token=tracker.get_slot("proxy_token"))
+    return portal().create_order(due_ids, key, kiosk, token=tracker.get_slot("resident_token"),
+                                 member_id=ref if kind == dues_.MEMBER else None)
+
+
+def order_for(tracker: Tracker) -> str:
+    """What the finished form pays for, in make_order's words."""
+    whom, member, lookup = tracker.get_slot("pay_for"), tracker.get_slot("pay_member"), tracker.get_slot("pay_lookup")
+    if whom == dues_.MEMBER and member:
+        return f"{dues_.MEMBER}:{member}"
+    if whom == dues_.OTHER and lookup:
+        return f"{dues_.OTHER}:{lookup['lookup_id']}"
+    return dues_.PROXY if whom == dues_.PROXY else dues_.SELF
 
 
 class ActionAskPayer(Action):
@@ -69,9 +89,13 @@ class ActionAskPayer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(text="给谁交费？请点一下。",
-                                 buttons=[{"title": "给自己交", "payload": PAY_SELF.payload},
-                                          {"title": "给家里人交", "payload": PAY_FAMILY.payload}],
+        other = {"title": "给别人交", "payload": PAY_OTHER.payload}
+        buttons = [{"title": "给自己交", "payload": PAY_SELF.payload},
+                   {"title": "给家里人交", "payload": PAY_FAMILY.payload}, other]
+        if family_proxy.acting(tracker):  # a relative acting for an elder: 给自己交 is the elder's
+            buttons = [{"title": f"给{tracker.get_slot('proxy_name') or '家里人'}交", "payload": PAY_SELF.payload},
+                       other]
+        dispatcher.utter_message(text="给谁交费？请点一下。", buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "payer"}))
         return []
 
@@ -85,7 +109,8 @@ class ActionCreatePaymentOrder(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
-        if not identity_still_valid(tracker):
+        pay_for = order_for(tracker)
+        if not pay_for.startswith(dues_.OTHER) and not identity_still_valid(tracker):
             dispatcher.utter_message(json_message=directive(**{SCREEN: "home"}))
             return clear + [SlotSet("identity_stop", None)]
         read = tracker.get_slot("pay_dues_read")
@@ -96,16 +121,21 @@ class ActionCreatePaymentOrder(Action):
             dispatcher.utter_message(text="好的，这次不交了，没有扣钱。")
             dispatcher.utter_message(response="utter_what_else")
             return clear
-        member = tracker.get_slot("pay_member")
-        pay_for = f"{dues_.MEMBER}:{member}" if tracker.get_slot("pay_for") == dues_.MEMBER and member else dues_.SELF
         due_ids = str(tracker.get_slot("pay_dues") or "").split(",")
         try:
             order = make_order(tracker, due_ids, pay_for)
         except PortalError as error:
-            dispatcher.utter_message(text=paid_already(error) or sentence_for(error))
+            dispatcher.utter_message(text=paid_already(error) or refusal(error, tracker))
             return clear
         show_order(dispatcher, order)
         return clear + [SlotSet("pay_order_id", order.order_id), SlotSet("pay_for", pay_for)]
+
+
+def refusal(error: PortalError, tracker: Tracker) -> str:
+    """What the elder did not authorise (代办) is said plainly; anything else as always."""
+    if isinstance(error, PortalRefused) and error.code == "proxy_not_allowed":
+        return family_proxy.not_allowed(tracker.get_slot("proxy_name") or "家里人")
+    return sentence_for(error)
 
 
 def paid_already(error: PortalError) -> Optional[str]:
@@ -115,7 +145,7 @@ def paid_already(error: PortalError) -> Optional[str]:
 
 
 def receipt(dispatcher: CollectingDispatcher, order: Order, pay_for: str) -> None:
-    errand = PAY_FAMILY if pay_for.startswith(dues_.MEMBER) else PAY_SELF
+    errand = {dues_.MEMBER: PAY_FAMILY, dues_.OTHER: PAY_OTHER}.get(pay_for.partition(":")[0], PAY_SELF)
     dispatcher.utter_message(
         text=f"交好了。{order.what}，一共{yuan(order.amount)}，已经交上了。要凭条的话，请点“打印凭条”。",
         json_message=directive(**{RESULT: {"title": "缴费成功", "value": yuan(order.amount), "note": order.what},
@@ -176,12 +206,13 @@ class ActionPaymentNewOrder(Action):
         if not order_id:
             dispatcher.utter_message(text="现在没有要付的单子。要交费，请点“缴费”。")
             return []
-        if not identity_still_valid(tracker):
+        pay_for = str(tracker.get_slot("pay_for") or "")
+        if not pay_for.startswith(dues_.OTHER) and not identity_still_valid(tracker):
             dispatcher.utter_message(text="刚才的验证过期了。请重新点“缴费”。")
             return [SlotSet(slot, None) for slot in FOLLOWED]
         try:
             old = portal().order(order_id, kiosk_of(tracker))
-            order = make_order(tracker, [item.due_id for item in old.items], str(tracker.get_slot("pay_for") or ""))
+            order = make_order(tracker, [item.due_id for item in old.items], pay_for)
         except PortalError as error:
             dispatcher.utter_message(text=paid_already(error) or sentence_for(error))
             dispatcher.utter_message(response="utter_what_else")

@@ -74,3 +74,27 @@ def test_paid_once_by_the_qr_codes_link_after_consent(stack, dialogues):
     assert rows(stack, "SELECT COUNT(*) FROM payments WHERE order_id=?", order["order_id"]) == [(len(
         rows(stack, "SELECT due_id FROM payment_order_dues WHERE order_id=?", order["order_id"])),)]
     assert "不会重复扣钱" in press(order["pay_url"])
+
+
+def test_paid_for_someone_else_by_number_and_masked_name(stack, dialogues):
+    """给别人缴费: no verification of the payer; the number typed, the masked name confirmed, the
+    dues read, then the order for the lookup only after 同意付款 (payer kind 'other')."""
+    dialogue = dialogues("kiosk-e2e-payother")
+    number = rows(stack, "SELECT id_number FROM (SELECT id_number FROM residents ORDER BY id_number DESC "
+                         "LIMIT 40 OFFSET 80) r WHERE EXISTS (SELECT 1 FROM contribution_dues d WHERE "
+                         "d.id_number=r.id_number AND d.paid_on='') LIMIT 1")[0][0]
+    reply = dialogue.send("我帮邻居交医保")
+    assert reply.input_kind == "id_number" and "身份证号码" in reply.text, reply
+    reply = dialogue.send(f'/inform{{"id_number": "{number}"}}')
+    assert "是给" in reply.text and "*" in reply.text and number not in reply.text
+    reply = dialogue.send("/affirm")
+    if reply.input_kind == "choice" and "要交哪一个" in reply.text:  # two open dues: pay them both
+        reply = dialogue.send(reply.buttons[-1].payload)
+    assert "同意付款吗" in reply.text and "元" in reply.text
+    assert rows(stack, "SELECT COUNT(*) FROM payment_orders WHERE id_number=?", number) == [(0,)]
+    reply = dialogue.send("/affirm")
+    order = reply.directives["payment"]
+    assert rows(stack, "SELECT payer FROM payment_orders WHERE order_id=?", order["order_id"]) == [("other",)]
+    assert "付款成功" in press(order["pay_url"])
+    reply = dialogue.send("我付好了")
+    assert "交好了" in reply.text and reply.printable
