@@ -127,12 +127,12 @@ class ActionCertificationStatus(ResidentAction):
         return "action_certification_status"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
-        from nlu.actions.family_proxy import acting  # it builds on the resident actions
+        from nlu.actions.family_proxy import acting, elder_name  # it builds on the resident actions
 
         way = way_said(tracker)
         certification = portal().pension_certification(token, kiosk_of(tracker))
         if acting(tracker):
-            return self._for_relative(dispatcher, tracker, certification)
+            return self._for_relative(dispatcher, elder_name(tracker), certification)
         events: List[Dict[str, Any]] = [SlotSet("certification_way", None), SlotSet("certification_reminded", True)]
         if certification.status == "done":
             return events + self._done(dispatcher, certification)
@@ -155,11 +155,10 @@ class ActionCertificationStatus(ResidentAction):
         return events
 
     @staticmethod
-    def _for_relative(dispatcher: CollectingDispatcher, tracker: Tracker,
+    def _for_relative(dispatcher: CollectingDispatcher, name: str,
                       certification: Certification) -> List[Dict[str, Any]]:
         """The elder's status only: certifying needs the elder in person, so the relative is
         told how, and no way to certify is offered."""
-        name = tracker.get_slot("proxy_name") or "家里人"
         how = "" if certification.status == "done" else f"认证要{name}本人来做。请陪{name}来这里，工作人员会当面帮忙。"
         dispatcher.utter_message(text=status_sentence(certification, name) + how, json_message=directive(**{
             RESULT: result(certification.status, certification), FINISHED: CERTIFICATION.id,

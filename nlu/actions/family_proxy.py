@@ -70,6 +70,11 @@ def acting(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("proxy_token") and tracker.get_slot(CHOICE) not in (None, NONE))
 
 
+def elder_name(tracker: Tracker) -> str:
+    """The masked name of the elder a relative acts for, as the portal gave it."""
+    return tracker.get_slot("proxy_name") or "家里人"
+
+
 def not_allowed(name: str) -> str:
     return f"{name}没有授权您办这件事。要办的话，请{name}本人来办，或者来这里重新给您授权。"
 
@@ -82,7 +87,7 @@ def may_pay(tracker: Tracker) -> bool:
 def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """`action` for the elder the relative acts for: with the proxy token (taken again when it
     ran out), its sentences naming the elder; what the elder did not authorise said plainly."""
-    name, events = tracker.get_slot("proxy_name") or "家里人", []
+    name, events = elder_name(tracker), []
     token = tracker.get_slot("proxy_token")
     try:
         if float(tracker.get_slot("proxy_expires") or 0) < time.time() + TOKEN_MARGIN_SECONDS:
@@ -115,7 +120,7 @@ def before_own_errand(dispatcher: CollectingDispatcher, tracker: Tracker, token:
     """Before an errand of the resident's own: a proxy still held ends (said once), or else the
     untold proxy log is read out (once: it is marked told)."""
     if tracker.get_slot("proxy_token"):
-        name = tracker.get_slot("proxy_name") or "家里人"
+        name = elder_name(tracker)
         dispatcher.utter_message(text=f"好的，不帮{name}办了。这件事是给您自己办的。")
         return ENDED
     return tell_untold(dispatcher, tracker, token)

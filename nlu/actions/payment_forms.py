@@ -69,13 +69,9 @@ class PaysDues(ElderFormValidation):
             return {READ: value}
         whose = self.whose(tracker)
         if whose == dues_.PROXY and not family_proxy.may_pay(tracker):
-            dispatcher.utter_message(text=family_proxy.not_allowed(tracker.get_slot("proxy_name") or "家里人"))
+            dispatcher.utter_message(text=family_proxy.not_allowed(family_proxy.elder_name(tracker)))
             return {READ: dues_.UNAVAILABLE}
-        found = read_dues(dispatcher, tracker, whose)
-        open_ = (found.get("pay_open") or {}).get("open") or []
-        # The only one is chosen for the resident; an earlier half-done choice is not kept.
-        chosen = open_[0]["due_id"] if len(open_) == 1 else None
-        return {**found, "pay_for": whose, "pay_dues": chosen, "pay_consent": None}
+        return {**read_dues(dispatcher, tracker, whose), "pay_for": whose, "pay_consent": None}
 
     def validate_pay_dues(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[str, Any]:
@@ -151,28 +147,26 @@ class ValidatePayFamilyForm(PaysDues):
                                explanation="请点一下下面的一个人。不在里面的话，请点“找人帮忙”。",
                                buttons=member_buttons(members))
         read = read_dues(dispatcher, tracker, dues_.MEMBER, found["member_id"])
-        read["pay_dues"] = None
-        open_ = read.get("pay_open", {}).get("open") or []
-        if len(open_) == 1:
-            read["pay_dues"] = open_[0]["due_id"]
         return self.answered("pay_member", found["member_id"], tracker, pay_members=members, pay_for=dues_.MEMBER,
                              **read)
 
 
 def read_dues(dispatcher: CollectingDispatcher, tracker: Tracker, for_whom: str,
               member_id: Optional[str] = None, lookup_id: Optional[str] = None) -> Dict[str, Any]:
-    """pay_dues_read and pay_open, from one portal call; with nothing open, said at once."""
+    """pay_dues_read, pay_open and pay_dues, from one portal call; with nothing open, said at
+    once. The only open due is chosen for the resident; an earlier half-done choice is not kept."""
     try:
         dues = dues_.fetch(tracker, member_id, for_whom, lookup_id)
     except PortalError as error:
         dispatcher.utter_message(text=sentence_for(error))
-        return {READ: dues_.UNAVAILABLE}
+        return {READ: dues_.UNAVAILABLE, "pay_dues": None}
     kept = dues_.kept(dues, for_whom)
     reading = dues_.reading(dues, for_whom)
+    only = dues.open[0].due_id if len(dues.open) == 1 else None
     if not dues.open:
         dispatcher.utter_message(text=reading)
-        return {READ: dues_.NOTHING, "pay_open": kept}
-    return {READ: reading, "pay_open": kept}
+        return {READ: dues_.NOTHING, "pay_open": kept, "pay_dues": None}
+    return {READ: reading, "pay_open": kept, "pay_dues": only}
 
 
 def household(tracker: Tracker) -> List[Dict[str, str]]:

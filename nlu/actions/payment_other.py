@@ -78,9 +78,7 @@ class ValidatePayOtherForm(PaysDues, KeypadIdNumberForm):
         if value is not True:
             return {CONFIRMED: None}
         read = read_dues(dispatcher, tracker, dues_.OTHER, lookup_id=lookup["lookup_id"])
-        open_ = read.get("pay_open", {}).get("open") or []
-        chosen = open_[0]["due_id"] if len(open_) == 1 else None
-        return {CONFIRMED: True, "pay_for": dues_.OTHER, "pay_dues": chosen, "pay_consent": None, **read}
+        return {CONFIRMED: True, "pay_for": dues_.OTHER, "pay_consent": None, **read}
 
 
 class ActionAskPayOtherNumber(Action):

@@ -93,7 +93,7 @@ class ActionAskPayer(Action):
         buttons = [{"title": "给自己交", "payload": PAY_SELF.payload},
                    {"title": "给家里人交", "payload": PAY_FAMILY.payload}, other]
         if family_proxy.acting(tracker):  # a relative acting for an elder: 给自己交 is the elder's
-            buttons = [{"title": f"给{tracker.get_slot('proxy_name') or '家里人'}交", "payload": PAY_SELF.payload},
+            buttons = [{"title": f"给{family_proxy.elder_name(tracker)}交", "payload": PAY_SELF.payload},
                        other]
         dispatcher.utter_message(text="给谁交费？请点一下。", buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "payer"}))
@@ -134,7 +134,7 @@ class ActionCreatePaymentOrder(Action):
 def refusal(error: PortalError, tracker: Tracker) -> str:
     """What the elder did not authorise (代办) is said plainly; anything else as always."""
     if isinstance(error, PortalRefused) and error.code == "proxy_not_allowed":
-        return family_proxy.not_allowed(tracker.get_slot("proxy_name") or "家里人")
+        return family_proxy.not_allowed(family_proxy.elder_name(tracker))
     return sentence_for(error)
 
 

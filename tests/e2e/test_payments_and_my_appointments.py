@@ -55,18 +55,24 @@ def test_booked_then_listed_then_cancelled_in_words(stack, dialogues):
     assert rows(stack, "SELECT status FROM appointments WHERE appointment_id=?", booked) == [("cancelled",)]
 
 
+def consented(stack, dialogue, reply, number):
+    """From the dues (all of them, when there are two) to the order, none made before 同意付款:
+    the reply with the QR code, and its payment directive."""
+    if reply.input_kind == "choice" and "要交哪一个" in reply.text:  # two open dues: pay them both
+        reply = dialogue.send(reply.buttons[-1].payload)
+    assert "同意付款吗" in reply.text and "元" in reply.text
+    assert rows(stack, "SELECT COUNT(*) FROM payment_orders WHERE id_number=?", number) == [(0,)]
+    reply = dialogue.send("/affirm")
+    return reply, reply.directives["payment"]
+
+
 def test_paid_once_by_the_qr_codes_link_after_consent(stack, dialogues):
     dialogue = dialogues("kiosk-e2e-pay")
     number = payer_with_open_dues(stack)
     reply = dialogue.send("我要交医保")
     assert "给谁交费" in reply.text
     reply = verify_by_sms(stack, dialogue, next(b.payload for b in reply.buttons if b.title == "给自己交"), number)
-    if reply.input_kind == "choice" and "要交哪一个" in reply.text:  # two open dues: pay them both
-        reply = dialogue.send(reply.buttons[-1].payload)
-    assert "同意付款吗" in reply.text and "元" in reply.text
-    assert rows(stack, "SELECT COUNT(*) FROM payment_orders WHERE id_number=?", number) == [(0,)]
-    reply = dialogue.send("/affirm")
-    order = reply.directives["payment"]
+    reply, order = consented(stack, dialogue, reply, number)
     assert "扫这个码" in reply.text and order["pay_url"].startswith("http")
     assert "付款成功" in press(order["pay_url"])
     reply = dialogue.send("我付好了")
@@ -88,12 +94,7 @@ def test_paid_for_someone_else_by_number_and_masked_name(stack, dialogues):
     reply = dialogue.send(f'/inform{{"id_number": "{number}"}}')
     assert "是给" in reply.text and "*" in reply.text and number not in reply.text
     reply = dialogue.send("/affirm")
-    if reply.input_kind == "choice" and "要交哪一个" in reply.text:  # two open dues: pay them both
-        reply = dialogue.send(reply.buttons[-1].payload)
-    assert "同意付款吗" in reply.text and "元" in reply.text
-    assert rows(stack, "SELECT COUNT(*) FROM payment_orders WHERE id_number=?", number) == [(0,)]
-    reply = dialogue.send("/affirm")
-    order = reply.directives["payment"]
+    reply, order = consented(stack, dialogue, reply, number)
     assert rows(stack, "SELECT payer FROM payment_orders WHERE order_id=?", order["order_id"]) == [("other",)]
     assert "付款成功" in press(order["pay_url"])
     reply = dialogue.send("我付好了")
