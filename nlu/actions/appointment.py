@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -18,8 +18,8 @@ from common import dates, times_of_day, understanding
 from common.errands import APPOINTMENT
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
 from nlu.actions.district import DistrictValidation
-from nlu.actions.formatting import day_label, month_day, time_label
-from nlu.actions.forms import ConfirmedForm
+from nlu.actions.formatting import WEEKDAYS, day_label, month_day, time_label
+from nlu.actions.forms import ConfirmedForm, ElderFormValidation
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
 from nlu.actions.resident import ResidentAction, identity_still_valid
@@ -37,6 +37,45 @@ def working_days(today: date, count: int) -> List[date]:
         if day.weekday() < 5:
             days.append(day)
     return days
+
+
+BOOKING_WINDOW = 10  # working days ahead a hall can be booked
+REFUSED_DAY = "refused_day"  # why a day said before its question cannot be booked; said with it
+
+
+def bookable_days(today: date) -> List[date]:
+    return working_days(today, BOOKING_WINDOW)
+
+
+def why_not_bookable(day: Optional[date], today: date) -> str:
+    """Why a day cannot be booked, in the resident's terms: the weekday, past, or too far."""
+    if day is None:
+        return "这一天不能预约。"
+    if day < today:
+        return f"{month_day(day)}已经过了，不能预约。"
+    if day == today:
+        return "今天不能预约了，最早约明天。"
+    if day.weekday() >= 5:
+        return f"{month_day(day)}是星期{WEEKDAYS[day.weekday()]}，大厅不开门，不能预约。"
+    return f"{month_day(day)}太远了，不能预约。只能约两周内的日子。"
+
+
+def refuse_day(form: ElderFormValidation, slot: str, day: Optional[date], dispatcher: CollectingDispatcher,
+               tracker: Tracker) -> Dict[str, Any]:
+    """A day that cannot be booked. Asked for, it is said at once; said earlier (in the first
+    sentence, while the kiosk asks other things first), the reason waits for the day's question,
+    so it is never heard beside buttons for something else."""
+    reason = why_not_bookable(day, date.today())
+    if tracker.get_slot("requested_slot") != slot:
+        return {slot: None, REFUSED_DAY: reason}
+    return form.failed(slot, dispatcher, tracker, first_time=f"{reason}请点一下下面的日子。",
+                       explanation="大厅只在工作日开门，可以约未来两周内的日子。请点一下下面的日子。")
+
+
+def with_refused_day(text: str, tracker: Tracker) -> str:
+    """The day's question, after the reason an earlier-said day could not be booked."""
+    reason = tracker.get_slot(REFUSED_DAY)
+    return f"{reason}{text}" if reason else text
 
 
 def hall_for(district: str) -> Hall:
@@ -74,12 +113,9 @@ class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
     def validate_appointment_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:
         day = dates.parse_day(str(value or ""), date.today())
-        offered = working_days(date.today(), 10)
-        if day not in offered:
-            return self.failed("appointment_date", dispatcher, tracker,
-                               first_time="这一天不能预约。请点一下下面的日子。",
-                               explanation="大厅只在工作日开门，可以约未来两周内的日子。请点一下下面的日子。")
-        return self.answered("appointment_date", day.isoformat(), tracker, appointment_time=None)
+        if day not in bookable_days(date.today()):
+            return refuse_day(self, "appointment_date", day, dispatcher, tracker)
+        return self.answered("appointment_date", day.isoformat(), tracker, appointment_time=None, refused_day=None)
 
     def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:
@@ -112,9 +148,9 @@ def ask_date(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[st
     today = date.today()
     buttons = [{"title": day_label(day, today), "payload": f'/inform{{"appointment_date": "{day}"}}'}
                for day in working_days(today, DAYS_OFFERED)]
-    dispatcher.utter_message(text="哪一天去？请点一下。", buttons=buttons,
+    dispatcher.utter_message(text=with_refused_day("哪一天去？请点一下。", tracker), buttons=buttons,
                              json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "appointment_date"}))
-    return []
+    return [SlotSet(REFUSED_DAY, None)]
 
 
 PART_WORDS = {times_of_day.MORNING: "上午", times_of_day.AFTERNOON: "下午"}

@@ -18,7 +18,15 @@ from rasa_sdk.types import DomainDict
 from common import dates, times_of_day
 from common.errands import APPOINTMENT_MOVE
 from common.kiosk_protocol import FINISHED, INPUT, INPUT_CHOICE, INPUT_YES_NO, PRINTABLE, RESULT, STEP, directive
-from nlu.actions.appointment import DAYS_OFFERED, TIMES_OFFERED, working_days
+from nlu.actions.appointment import (
+    DAYS_OFFERED,
+    REFUSED_DAY,
+    TIMES_OFFERED,
+    bookable_days,
+    refuse_day,
+    with_refused_day,
+    working_days,
+)
 from nlu.actions.appointment_manage import AsksAboutChosen, ChangesAppointment, ChoosesAppointment, chosen, spoken
 from nlu.actions.formatting import day_label, month_day, time_label
 from nlu.actions.forms import yes_or_no
@@ -53,12 +61,12 @@ class ValidateAppointmentMoveForm(ChoosesAppointment):
     def validate_move_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[str, Any]:
         day = dates.parse_day(str(value or ""), date.today())
-        if day not in working_days(date.today(), 10):
-            return self.failed("move_date", dispatcher, tracker, first_time="这一天不能预约。请点一下下面的日子。",
-                               explanation="大厅只在工作日开门，可以约未来两周内的日子。请点一下下面的日子。")
+        if day not in bookable_days(date.today()):
+            return refuse_day(self, "move_date", day, dispatcher, tracker)
         # A time said with the day ("改到后天下午三点") is kept for the next question.
         said = times_of_day.find_clock_time(str(value or ""))
-        return self.answered("move_date", day.isoformat(), tracker, move_time=said.value if said else None)
+        return self.answered("move_date", day.isoformat(), tracker, move_time=said.value if said else None,
+                             refused_day=None)
 
     def validate_move_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[str, Any]:
@@ -91,9 +99,9 @@ class ActionAskMoveDate(Action):
         today = date.today()
         buttons = [{"title": day_label(day, today), "payload": f'/inform{{"move_date": "{day}"}}'}
                    for day in working_days(today, DAYS_OFFERED)]
-        dispatcher.utter_message(text="改到哪一天？请点一下。", buttons=buttons,
+        dispatcher.utter_message(text=with_refused_day("改到哪一天？请点一下。", tracker), buttons=buttons,
                                  json_message=directive(**{INPUT: INPUT_CHOICE, STEP: "move_date"}))
-        return []
+        return [SlotSet(REFUSED_DAY, None)]
 
 
 class ActionAskMoveTime(Action):

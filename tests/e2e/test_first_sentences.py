@@ -31,17 +31,16 @@ STEP_OF_DETAIL = {"district": "district", "hall_service": "hall_service", "appoi
                   "appointment_time": "appointment_time", "place": "place",
                   "problem_description": "problem_description", "phone_number": "phone_number",
                   "case_number": "case_number", "rating": "rating"}
-BOOKING_WINDOW = 10  # working days the kiosk offers (nlu/actions/appointment.py)
-CANNOT_BOOK = ("这一天不能预约", "约满")
+CANNOT_BOOK = ("不能预约", "约满")
 # Read back as the kiosk says them.
 PERIOD_WORDS = {"morning": "上午", "afternoon": "下午"}
 
 
 def bookable(day_words: str) -> bool:
-    from nlu.actions.appointment import working_days
+    from nlu.actions.appointment import bookable_days
 
     day = dates.parse_day(day_words, date.today())
-    return day is not None and day in working_days(date.today(), BOOKING_WINDOW)
+    return day is not None and day in bookable_days(date.today())
 
 
 def given(sentence: entity_scores.Sentence) -> Dict[str, str]:

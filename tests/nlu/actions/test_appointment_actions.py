@@ -11,9 +11,12 @@ import pytest
 from common.dates import parse_day
 from nlu.actions.appointment import (
     ActionAskAppointmentConfirmed,
+    ActionAskAppointmentDate,
     ActionAskAppointmentTime,
     ActionBookAppointment,
     ValidateAppointmentForm,
+    bookable_days,
+    why_not_bookable,
     working_days,
 )
 from tests.nlu.actions.conftest import run, said, slots_of, tracker
@@ -54,6 +57,35 @@ def test_a_weekend_day_is_refused_with_the_days_on_offer(domain, verified):
     sunday = next(day for day in (date.fromordinal(today.toordinal() + n) for n in range(1, 9)) if day.weekday() == 6)
     events, messages = validate("appointment_date", sunday.isoformat(), domain, verified)
     assert slots_of(events)["appointment_date"] is None and "不能预约" in said(messages)
+
+
+def test_a_day_said_before_its_question_is_refused_when_the_day_is_asked(domain, verified):
+    """后天 said in the first sentence, on a weekend: the reason is not heard beside the district's
+    buttons, but with the day's question, and only once."""
+    today = date.today()
+    saturday = next(day for day in (date.fromordinal(today.toordinal() + n) for n in range(1, 9)) if day.weekday() == 5)
+    first = tracker({**verified, "district": None}, form=FORM, requested="district",
+                    candidates={"appointment_date": saturday.isoformat()})
+    events, messages = run(ValidateAppointmentForm(), first, domain)
+    slots = slots_of(events)
+    assert slots["appointment_date"] is None and not said(messages)
+    assert slots["refused_day"] == why_not_bookable(saturday, today)
+    asked = tracker({**verified, "refused_day": slots["refused_day"]}, form=FORM, requested="appointment_date")
+    events, messages = run(ActionAskAppointmentDate(), asked, domain)
+    assert said(messages).startswith(f"{saturday.month}月{saturday.day}日是星期六") and "哪一天去" in said(messages)
+    assert slots_of(events)["refused_day"] is None
+
+
+def test_each_day_that_cannot_be_booked_says_why():
+    today = date.today()
+    later = [date.fromordinal(today.toordinal() + n) for n in range(1, 40)]
+    weekend = next(day for day in later if day.weekday() == 6)
+    too_far = next(day for day in later if day.weekday() < 5 and day not in bookable_days(today))
+    assert "星期日" in why_not_bookable(weekend, today) and "不开门" in why_not_bookable(weekend, today)
+    assert "太远" in why_not_bookable(too_far, today)
+    assert "明天" in why_not_bookable(today, today)
+    assert "已经过了" in why_not_bookable(date.fromordinal(today.toordinal() - 3), today)
+    assert all("不能预约" in why_not_bookable(day, today) for day in (weekend, too_far, today, None))
 
 
 def test_times_offered_are_free_ones_and_the_read_back_names_the_hall(domain, verified):
