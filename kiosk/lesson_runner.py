@@ -200,13 +200,20 @@ class LessonRunner:
         self._say(praise)
         self._begin_step()
 
-    def _finish(self, praise: str) -> None:
+    def stop(self) -> None:
+        """A lesson left unfinished: the kiosk is a real kiosk again, nothing of it said."""
+        if self.lesson is not None:
+            self._finish("", say=False)
+
+    def _finish(self, praise: str, say: bool = True) -> None:
         if self._hint is not None:
             self._hint.cancel()
+        self._advance_on_reply = False
         self.lesson = None
         state = self.kiosk.state
         state.practice, state.highlight, state.lesson_text = False, "", ""
         self.session.dialogue.practice = False
-        self.session.end(stop_speech=False)
-        self._say(f"{praise}{FINISHED}")
+        self.session.end(stop_speech=not say)
+        if say:
+            self._say(f"{praise}{FINISHED}")
         self._report(lesson_id=None, lesson_step=None, lesson_steps=None, step_since=None, hints=0)

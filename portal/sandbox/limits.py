@@ -9,6 +9,12 @@ somebody; and per kiosk, so one machine cannot be used to try many numbers.
 
 Windows slide: a Retry-After says when enough of the counted events have aged out for one
 more to be allowed. Numbers are counted under a hash, so this table holds no identity number.
+
+The guided lessons' practice residents (config/practice_residents.yml) are neither limited nor
+counted: they are fictional and public, and every learner of a class uses them in turn, so a
+limit on them would stop the fourth learner of a session (or the one who mistyped a code three
+times), and a class counted against the kiosk would use up its allowance for the real residents
+who come after. A kiosk already paused stays paused for them too.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ import hashlib
 import math
 import sqlite3
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import FrozenSet, Iterable
 
+from common.lessons import practice_residents
 from portal.sandbox.replies import ContractError
 
 MINUTE, HOUR, DAY = 60, 3600, 24 * 3600
@@ -69,6 +77,16 @@ def number_subject(number: str) -> str:
     return "n:" + hashlib.sha256(number.encode("ascii", "replace")).hexdigest()[:32]
 
 
+@lru_cache(maxsize=1)
+def _practice_numbers() -> FrozenSet[str]:
+    return frozenset(resident.id_number for resident in practice_residents().values())
+
+
+def practised(number: str) -> bool:
+    """A lesson's fictional resident: counted by no limit (see the module's docstring)."""
+    return number in _practice_numbers()
+
+
 def _subject(scope: str, number: str, kiosk: str) -> str:
     return number_subject(number) if scope == "number" else "k:" + kiosk
 
@@ -82,6 +100,8 @@ def check(db: sqlite3.Connection, limits: Iterable[Limit], number: str, kiosk: s
           with_lock: bool = False) -> None:
     """Raise the 429 of the first limit already reached: the kiosk's first (they say nothing
     about the number), then the number's code lock when asked, then the number's limits."""
+    if practised(number):  # a kiosk paused for everyone stays paused for a lesson too
+        limits, with_lock = [limit for limit in limits if limit.scope == "kiosk"], False
     ordered = sorted(limits, key=lambda limit: limit.scope != "kiosk")
     for limit in ordered:
         if with_lock and limit.scope == "number":
@@ -100,6 +120,8 @@ def check(db: sqlite3.Connection, limits: Iterable[Limit], number: str, kiosk: s
 
 def record(db: sqlite3.Connection, event: str, number: str, kiosk: str, now: float) -> None:
     """Count one event for the number and for the kiosk (inside the caller's transaction)."""
+    if practised(number):
+        return
     db.execute("DELETE FROM limit_events WHERE at<?", (now - _LONGEST_WINDOW,))
     db.executemany("INSERT INTO limit_events (event, subject, at) VALUES (?, ?, ?)",
                    [(event, number_subject(number), now), (event, "k:" + kiosk, now)])
@@ -107,6 +129,8 @@ def record(db: sqlite3.Connection, event: str, number: str, kiosk: str, now: flo
 
 def lock(db: sqlite3.Connection, number: str, now: float) -> None:
     """Pause code verification for the number (after FAILURES_PER_CODE wrong codes)."""
+    if practised(number):
+        return
     db.execute("INSERT OR REPLACE INTO identity_locks VALUES (?, ?)", (number_subject(number), now + LOCK_SECONDS))
 
 

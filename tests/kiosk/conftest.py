@@ -89,6 +89,7 @@ def ui(kiosk, card_reader) -> Iterator[UiDriver]:
     if card_reader.card is not None:
         card_reader.lift()
         kiosk.wait_until(lambda: not app.controller.card.on_reader, what="the card lifted")
+    app.controller.lessons.stop()  # a lesson a failed test left running must not colour the next
     app.controller.session.end()
     app.state.scale_index = 0
     app.state.font_scale = app.settings.kiosk.text_scales[0]

@@ -61,3 +61,21 @@ def test_every_lesson_runs_to_the_end(ui, lesson, output_dir):
                       what=f"step {number + 1} of {lesson.id}")
     assert lessons.lesson is None and not ui.app.state.practice
     assert not controller.session.dialogue.sender_id.startswith("practice-")
+
+
+def test_a_lesson_stopped_half_way_leaves_a_real_kiosk(ui):
+    """Staff (or a failed run) end a lesson early: no practice banner, no practice dialogue,
+    nothing of the lesson said or shown to whoever comes next."""
+    controller = ui.app.controller
+    lesson = load_lessons()[0][0]
+    controller.lessons.start(lesson.id)
+    ui.settle()
+    do_step(ui, lesson.steps[0], lesson.resident.values())
+    ui.wait_until(lambda: controller.lessons.step_index == 1, timeout=90, what="the lesson's second step")
+    controller.lessons.stop()
+    ui.settle()
+    state = ui.app.state
+    assert controller.lessons.lesson is None and not state.practice and not state.lesson_text
+    assert not state.highlight and ui.current() == "home"
+    assert not controller.session.dialogue.sender_id.startswith("practice-")
+    assert not controller.session.dialogue.practice

@@ -187,3 +187,23 @@ def test_ten_wrong_codes_a_day_stop_codes_but_never_the_card(client, raw):
     assert no_guess.value.code == "too_many_attempts"
     card = card_of(number)
     assert client.verify_card(number, card.name, card.valid_until, new_kiosk()).method == "card"
+
+
+def test_a_class_practising_with_the_lesson_resident_meets_no_limit(client, raw):
+    """Learner after learner asks a code for the same practice resident on one kiosk, some
+    mistype it: each gets a code, none is locked out, and the kiosk's allowance for real
+    residents is untouched."""
+    from common.lessons import practice_residents
+    from portal.sandbox.limits import CODES_PER_KIOSK, FAILURES_PER_CODE
+
+    practice = next(iter(practice_residents().values())).id_number
+    kiosk = new_kiosk()
+    for _learner in range(CODES_PER_KIOSK.count + 1):
+        assert send(raw, practice, kiosk).status_code == 202
+    code = client.sandbox_sms(id_number=practice)[0].code
+    for _typo in range(FAILURES_PER_CODE + 2):
+        answer = verify(raw, practice, wrong(code), kiosk)
+        assert answer.status_code == 401 and answer.json()["error"]["attempts_left"] > 0
+    assert client.verify_sms_code(practice, code, kiosk).method == "sms"
+    number, _name, _phone = raw.fresh_resident()
+    assert send(raw, number, kiosk).status_code == 202
