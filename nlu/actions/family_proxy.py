@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -84,15 +84,22 @@ def may_pay(tracker: Tracker) -> bool:
     return "payment" in str(tracker.get_slot("proxy_scopes") or "").split(",")
 
 
+def current_token(tracker: Tracker) -> Tuple[str, Dict[str, Any]]:
+    """The proxy token, taken again when it has run out (a relative may take longer over a
+    payment than the token lives), with the slots that then hold it; PortalError if it cannot be."""
+    if float(tracker.get_slot("proxy_expires") or 0) < time.time() + TOKEN_MARGIN_SECONDS:
+        fresh = _take_token(tracker, tracker.get_slot(CHOICE))
+        return fresh["proxy_token"], fresh
+    return tracker.get_slot("proxy_token"), {}
+
+
 def run_for(action: ResidentAction, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
     """`action` for the elder the relative acts for: with the proxy token (taken again when it
     ran out), its sentences naming the elder; what the elder did not authorise said plainly."""
     name, events = elder_name(tracker), []
-    token = tracker.get_slot("proxy_token")
     try:
-        if float(tracker.get_slot("proxy_expires") or 0) < time.time() + TOKEN_MARGIN_SECONDS:
-            fresh = _take_token(tracker, tracker.get_slot(CHOICE))
-            token, events = fresh["proxy_token"], [SlotSet(slot, value) for slot, value in fresh.items()]
+        token, renewed = current_token(tracker)
+        events = [SlotSet(slot, value) for slot, value in renewed.items()]
         inner = CollectingDispatcher()
         events += action.answer(inner, tracker, token)
     except PortalRefused as refused:

@@ -28,12 +28,12 @@ ALL_WORDS = ("都交", "都要", "两个", "全部", "一起", "都")
 
 
 def fetch(tracker: Tracker, member_id: Optional[str] = None, for_whom: str = SELF,
-          lookup_id: Optional[str] = None) -> Dues:
+          lookup_id: Optional[str] = None, proxy_token: Optional[str] = None) -> Dues:
     """The resident's own dues, (member_id) a household member's, (lookup_id) the person looked
-    up, or (PROXY) the elder's a relative acts for."""
+    up, or (PROXY) the elder's a relative acts for, with `proxy_token`."""
     if lookup_id:
         return portal().looked_up_dues(lookup_id, kiosk_of(tracker))
-    token = tracker.get_slot("proxy_token" if for_whom == PROXY else "resident_token")
+    token = proxy_token if for_whom == PROXY else tracker.get_slot("resident_token")
     return portal().dues(token, member_id=member_id, kiosk_id=kiosk_of(tracker))
 
 

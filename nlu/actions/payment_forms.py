@@ -154,19 +154,24 @@ class ValidatePayFamilyForm(PaysDues):
 def read_dues(dispatcher: CollectingDispatcher, tracker: Tracker, for_whom: str,
               member_id: Optional[str] = None, lookup_id: Optional[str] = None) -> Dict[str, Any]:
     """pay_dues_read, pay_open and pay_dues, from one portal call; with nothing open, said at
-    once. The only open due is chosen for the resident; an earlier half-done choice is not kept."""
+    once. The only open due is chosen for the resident; an earlier half-done choice is not kept.
+    A relative's proxy token that ran out is taken again (its slots come back with the rest)."""
+    renewed: Dict[str, Any] = {}
     try:
-        dues = dues_.fetch(tracker, member_id, for_whom, lookup_id)
+        token = None
+        if for_whom == dues_.PROXY:
+            token, renewed = family_proxy.current_token(tracker)
+        dues = dues_.fetch(tracker, member_id, for_whom, lookup_id, proxy_token=token)
     except PortalError as error:
         dispatcher.utter_message(text=sentence_for(error))
-        return {READ: dues_.UNAVAILABLE, "pay_dues": None}
+        return {READ: dues_.UNAVAILABLE, "pay_dues": None, **renewed}
     kept = dues_.kept(dues, for_whom)
     reading = dues_.reading(dues, for_whom)
     only = dues.open[0].due_id if len(dues.open) == 1 else None
     if not dues.open:
         dispatcher.utter_message(text=reading)
-        return {READ: dues_.NOTHING, "pay_open": kept, "pay_dues": None}
-    return {READ: reading, "pay_open": kept, "pay_dues": only}
+        return {READ: dues_.NOTHING, "pay_open": kept, "pay_dues": None, **renewed}
+    return {READ: reading, "pay_open": kept, "pay_dues": only, **renewed}
 
 
 def household(tracker: Tracker) -> List[Dict[str, str]]:

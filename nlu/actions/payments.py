@@ -11,7 +11,7 @@ the portal pays an order once, and a new order for the same dues replaces the ol
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -57,18 +57,21 @@ def show_order(dispatcher: CollectingDispatcher, order: Order, intro: str = "") 
                                   INPUT: INPUT_CHOICE}))
 
 
-def make_order(tracker: Tracker, due_ids: List[str], pay_for: str) -> Order:
+def make_order(tracker: Tracker, due_ids: List[str], pay_for: str) -> Tuple[Order, List[Dict[str, Any]]]:
     """pay_for: self, member:<member id>, other:<lookup id> (the payer's token if verified, else
-    none) or proxy (the elder's own, with the proxy token a relative holds)."""
+    none) or proxy (the elder's own, with the proxy token a relative holds, taken again if it ran
+    out: the events that keep the new one come back with the order)."""
     kind, _, ref = pay_for.partition(":")
     key, kiosk = order_key(tracker, due_ids), kiosk_of(tracker)
     if kind == dues_.OTHER:
         token = tracker.get_slot("resident_token") if identity_still_valid(tracker) else None
-        return portal().create_order(due_ids, key, kiosk, token=token, lookup_id=ref)
+        return portal().create_order(due_ids, key, kiosk, token=token, lookup_id=ref), []
     if kind == dues_.PROXY:
-        return portal().create_order(due_ids, key, kiosk, token=tracker.get_slot("proxy_token"))
+        token, renewed = family_proxy.current_token(tracker)
+        return (portal().create_order(due_ids, key, kiosk, token=token),
+                [SlotSet(slot, value) for slot, value in renewed.items()])
     return portal().create_order(due_ids, key, kiosk, token=tracker.get_slot("resident_token"),
-                                 member_id=ref if kind == dues_.MEMBER else None)
+                                 member_id=ref if kind == dues_.MEMBER else None), []
 
 
 def order_for(tracker: Tracker) -> str:
@@ -123,12 +126,12 @@ class ActionCreatePaymentOrder(Action):
             return clear
         due_ids = str(tracker.get_slot("pay_dues") or "").split(",")
         try:
-            order = make_order(tracker, due_ids, pay_for)
+            order, renewed = make_order(tracker, due_ids, pay_for)
         except PortalError as error:
             dispatcher.utter_message(text=paid_already(error) or refusal(error, tracker))
             return clear
         show_order(dispatcher, order)
-        return clear + [SlotSet("pay_order_id", order.order_id), SlotSet("pay_for", pay_for)]
+        return clear + renewed + [SlotSet("pay_order_id", order.order_id), SlotSet("pay_for", pay_for)]
 
 
 def refusal(error: PortalError, tracker: Tracker) -> str:
@@ -212,13 +215,13 @@ class ActionPaymentNewOrder(Action):
             return [SlotSet(slot, None) for slot in FOLLOWED]
         try:
             old = portal().order(order_id, kiosk_of(tracker))
-            order = make_order(tracker, [item.due_id for item in old.items], pay_for)
+            order, renewed = make_order(tracker, [item.due_id for item in old.items], pay_for)
         except PortalError as error:
-            dispatcher.utter_message(text=paid_already(error) or sentence_for(error))
+            dispatcher.utter_message(text=paid_already(error) or refusal(error, tracker))
             dispatcher.utter_message(response="utter_what_else")
             return [SlotSet(slot, None) for slot in FOLLOWED]
         show_order(dispatcher, order, intro="新的付款码好了。")
-        return [SlotSet("pay_order_id", order.order_id)]
+        return renewed + [SlotSet("pay_order_id", order.order_id)]
 
 
 class ActionPaymentCancel(Action):

@@ -120,6 +120,24 @@ def test_a_relative_pays_the_elders_dues_with_the_payment_scope(domain, portal_f
     assert [action for action, _detail in log].count("payment") == 1
 
 
+def test_a_proxy_token_that_ran_out_during_the_payment_is_taken_again(domain, portal_for_actions, stranger):
+    """The relative took longer over the dues than the proxy token lives: the order is still
+    the elder's, made with a new token, and the new token is kept for what follows."""
+    acting, _words, made, number = elder_and_relative(portal_for_actions, domain, stranger, ["payment"])
+    sender, old = stranger["sender"], acting["proxy_token"]
+    slots, _messages = start_form(domain, acting, sender)
+    Raw(portal_for_actions).sql("UPDATE proxy_tokens SET expires_at=0 WHERE token=?", old)
+    slots.update(pay_dues=slots["pay_dues"] or slots["pay_open"]["open"][0]["due_id"], pay_consent=True,
+                 proxy_expires=0)
+    events, messages = run(ActionCreatePaymentOrder(), tracker(slots, sender=sender), domain)
+    renewed = slots_of(events)
+    assert renewed["proxy_token"] and renewed["proxy_token"] != old and renewed["proxy_expires"] > 0
+    shown = messages[0]["custom"]["kiosk"]["payment"]
+    [(whose, kind, by)] = Raw(portal_for_actions).sql(
+        "SELECT id_number, payer, authorisation_id FROM payment_orders WHERE order_id=?", shown["order_id"])
+    assert (whose, kind, by) == (number, "proxy", made.authorisation_id)
+
+
 def test_without_the_payment_scope_the_relative_is_told_plainly(domain, portal_for_actions, stranger):
     acting, _words, made, number = elder_and_relative(portal_for_actions, domain, stranger, ["query"])
     sender, name = stranger["sender"], acting["proxy_name"]
