@@ -122,6 +122,14 @@ CORES: Dict[str, List[str]] = {
              "屋里人", "家里人", "老娘", "爱人"],
             ["给我{who}交", "帮{who}交医保", "交我{who}的那份", "我{who}的医保", "替{who}交养老保险",
              "是给{who}交的"])],
+    # Anyone outside the household the portal lists (a brother living apart, a neighbour), paid
+    # by their identity number: the words for who they are, and that they are not here.
+    "pay_for_other": [
+        frame.format(who=who) for who, frame in product(
+            ["邻居", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "亲戚", "同村的人", "老同事", "舅舅", "姑姑", "别人",
+             "其他人", "老表"],
+            ["帮{who}交医保", "替{who}交养老保险", "给{who}缴费 人不在这里", "用身份证号帮{who}交",
+             "{who}的医保我来交", "我有{who}的身份证号 帮着交"])],
     "send_pay_link": [
         frame.format(who=who) for who, frame in product(
             ["儿子", "崽", "女儿", "孙子", "孙女", "外孙", "女婿", "老伴", "屋里人", "家里人"],
