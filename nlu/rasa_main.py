@@ -11,7 +11,8 @@ still trains). `python -X importtime` on `rasa run` shows no tensorflow module a
 tests/nlu/components/test_rasa_main.py checks it.
 
 Everything else is exactly Rasa's CLI: `python -m nlu.rasa_main run --model …` is `rasa run`,
-with one guard: a turn that uttered nothing answers with a plain sentence (nlu/reply_guard.py).
+with one guard: a turn that uttered nothing answers with a plain sentence (nlu/reply_guard.py);
+and JSON schemas are checked once rather than on every action call (nlu/schema_cache.py).
 Nothing here imports the kiosk's code or settings: the supervisor (Python 3.11) decides the
 arguments and the environment.
 """
@@ -133,9 +134,10 @@ def main() -> None:
     serving = arguments[:1] == ["run"]
     defer_tensorflow(serving=serving)
     if serving:
-        from nlu import reply_guard
+        from nlu import reply_guard, schema_cache
 
         reply_guard.install()  # no turn answered with nothing (nlu/reply_guard.py)
+        schema_cache.install()  # each JSON schema checked once, not on every turn (nlu/schema_cache.py)
     from rasa.__main__ import main as rasa_cli
 
     sys.argv = ["rasa", *arguments]

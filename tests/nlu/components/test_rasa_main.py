@@ -66,3 +66,35 @@ def test_a_token_that_begins_with_a_dash_reaches_rasa_as_the_token():
     parser = argparse.ArgumentParser()
     add_server_arguments(parser)
     assert parser.parse_args(arguments[1:]).auth_token == token
+
+
+def test_schemas_are_checked_once_and_instances_exactly_as_jsonschema_does():
+    """The cached validation raises what jsonschema's own does, for a good and a bad action
+    answer against Rasa's own schema, and compiles each schema once."""
+    import jsonschema
+    import pytest
+    from rasa.core.actions.action import RemoteAction
+
+    from nlu import schema_cache
+
+    spec = RemoteAction.action_response_format_spec()
+    good = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "好的。"}]}
+    bad = {"events": [{"event": "slot", "name": 3}], "responses": "not a list"}
+    original = schema_cache._ORIGINAL
+    assert schema_cache.validate(good, spec) is None and original(good, spec) is None
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        schema_cache.validate(bad, spec)
+    with pytest.raises(jsonschema.ValidationError) as theirs:
+        original(bad, spec)
+    assert (ours.value.message, list(ours.value.path)) == (theirs.value.message, list(theirs.value.path))
+    compiled = len(schema_cache._VALIDATORS)
+    for _turn in range(3):
+        schema_cache.validate(good, RemoteAction.action_response_format_spec())
+    assert len(schema_cache._VALIDATORS) == compiled
+    schema_cache.install()
+    try:
+        assert RemoteAction("action_x", None)._validate_action_result(good)
+        with pytest.raises(jsonschema.ValidationError):
+            RemoteAction("action_x", None)._validate_action_result(bad)
+    finally:
+        jsonschema.validate = original
