@@ -79,3 +79,15 @@ def test_untrained_it_leaves_the_message_alone(storage: LocalModelStorage):
     heard.set(INTENT, {"name": "thank", "confidence": 0.9})
     classifier.process([heard])
     assert heard.get(INTENT) == {"name": "thank", "confidence": 0.9}
+
+
+def test_its_probabilities_are_sklearns_own(trained: LinearIntentClassifier, storage: LocalModelStorage):
+    """The contiguous-weights product gives what predict_proba gives, trained and loaded."""
+    import numpy as np
+
+    loaded = LinearIntentClassifier.load({}, storage, Resource("linear"), ExecutionContext(GraphSchema({}), "test"))
+    sentences = [message(text) for text in ("医保余额多少", "谢谢你", "样劳今", "今天天气怎么样", "")]
+    for classifier in (trained, loaded):
+        assert classifier._weights is not None  # more than two intents: the fast product is used
+        features = classifier._features(sentences)
+        assert np.allclose(classifier.probabilities(features), classifier.model.predict_proba(features), atol=1e-12)
