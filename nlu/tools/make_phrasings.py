@@ -26,6 +26,7 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 SEED = 11
 PER_INTENT = 70
+FAMILY_WORDS = ["儿子", "女儿", "老伴", "孙子", "儿媳妇", "女婿", "崽", "家里人"]  # who 代办 sentences name
 OPENINGS = ["", "", "我想", "帮我", "请问", "那个", "呃", "就是", "麻烦你", "同志", "我要"]
 ENDINGS = ["", "", "", "啊", "呀", "吗", "呢", "一下", "嘞"]
 
@@ -127,14 +128,43 @@ CORES: Dict[str, List[str]] = {
     "pay_for_other": [
         frame.format(who=who) for who, frame in product(
             ["邻居", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "亲戚", "同村的人", "老同事", "舅舅", "姑姑", "别人",
-             "其他人", "老表"],
+             "其他人", "老表", "楼下的老李", "隔壁的王婆婆"],
             ["帮{who}交医保", "替{who}交养老保险", "给{who}缴费 人不在这里", "用身份证号帮{who}交",
-             "{who}的医保我来交", "我有{who}的身份证号 帮着交"])],
+             "帮{who}把医保交了", "我有{who}的身份证号 帮着交"])],
+    # Paying, with nobody named: the contribution, its deadline, or just that money is to be paid.
+    "pay_contribution": [
+        frame.format(what=what) for what, frame in product(
+            ["医保", "医保费", "居民医保", "养老保险", "保险费", "新农合", "明年的医保", "社保费"],
+            ["我要交{what}", "{what}在这里能交吗", "{what}快截止了 赶紧交", "我是来交{what}的", "{what}要交钱了",
+             "{what}过了年就断了 先交上", "到这里交{what}", "{what}交钱"])],
+    # Seeing what was booked, with the words for a booking (预约, 约的号, 约好的) and for when/where.
+    "my_appointments": [
+        frame.format(booking=booking) for booking, frame in product(
+            ["预约", "约的号", "约好的", "约的那个", "挂的号"],
+            ["看看我的{booking}", "我{booking}是什么时候", "我{booking}在哪个大厅", "我{booking}还作数吗",
+             "查一下我{booking}", "我{booking}是几点"])],
+    "payment_cancel": [
+        frame.format(what=what) for what, frame in product(
+            ["钱", "这笔", "这个单子", "付款", "这笔费"],
+            ["{what}不付了", "{what}不要了", "{what}取消掉", "{what}先不交了", "不扫了 {what}取消"])],
     "send_pay_link": [
         frame.format(who=who) for who, frame in product(
             ["儿子", "崽", "女儿", "孙子", "孙女", "外孙", "女婿", "老伴", "屋里人", "家里人"],
             ["发短信给{who}让他付", "让{who}付钱", "叫{who}在手机上付", "把付款链接发给{who}", "钱让{who}出 发给他",
-             "发个付钱的短信给{who}"])],
+             "发个付钱的短信给{who}", "发到{who}手机上", "发短信给{who}"])],
+    # 代办: giving, seeing and taking back an authorisation are told apart by their verbs (给/让
+    # against 不让/取消/收回) and by asking who, not by the relative named.
+    "authorise_family": [
+        frame.format(who=who) for who, frame in product(FAMILY_WORDS, [
+            "授权给我{who}", "让我{who}替我办事", "我要给{who}授权", "以后让{who}帮我办", "给{who}开个代办",
+            "同意{who}帮我办事"])],
+    "withdraw_authorisation": [
+        frame.format(who=who) for who, frame in product(FAMILY_WORDS, [
+            "不让{who}替我办了", "取消{who}的代办", "{who}的授权不要了", "别让{who}帮我办了", "收回给{who}的授权",
+            "{who}以后不用帮我办了"])],
+    "my_authorisations": [
+        f"{lead}{ask}" for lead, ask in product(["", "看看", "查一下", "我想知道"], [
+            "我给谁授权了", "我的代办授权", "谁能替我办事", "代办人名单", "我授权了哪些人", "哪些家人能帮我办"])],
     "out_of_scope": [f"{topic}{ask}" for topic, ask in product(OUT_OF_SCOPE_TOPICS, ASKED_EVERY_WAY)],
     "greet": ["你好", "您好", "喂", "在吗", "有人吗", "早上好", "下午好", "小同志你好", "你好啊", "哈喽", "同志你好",
               "老表你好", "有人在冇", "喂 你好", "你好 问个事"],
@@ -151,7 +181,8 @@ CORES: Dict[str, List[str]] = {
                "先不办了", "这个不弄了", "取消掉吧", "不搞了"],
     "help_volunteer": ["找人帮忙", "找工作人员", "叫个人来", "我不会弄", "我搞不懂", "叫志愿者", "帮帮我",
                        "我要人工", "找个人帮我弄", "喊个人来帮我", "我弄不来这个", "叫工作人员过来",
-                       "有冇人帮下忙"],
+                       "有冇人帮下忙", "谁来帮帮我", "快来人帮帮我", "帮我一下 我不会",
+                       "来个人帮帮忙"],
     "speak_slower": ["说慢一点", "慢一点", "说慢点", "太快了", "讲慢点", "慢慢说", "你说快了"],
     "speak_louder": ["大声一点", "大点声", "声音大一点", "听不见", "声音太小", "再大声点"],
     "enlarge_text": ["字大一点", "字太小了", "看不清字", "把字放大", "字再大点", "放大一点"],
