@@ -56,7 +56,7 @@ def why_not_bookable(day: Optional[date], today: date) -> str:
     if day == today:
         return "今天不能预约了，最早约明天。"
     if day.weekday() >= 5:
-        return f"{month_day(day)}是星期{WEEKDAYS[day.weekday()]}，大厅不开门，不能预约。"
+        return f"{month_day(day)}是星期{WEEKDAYS[day.weekday()]}，大厅休息，不能预约。"
     return f"{month_day(day)}太远了，不能预约。只能约两周内的日子。"
 
 

@@ -81,7 +81,7 @@ def test_each_day_that_cannot_be_booked_says_why():
     later = [date.fromordinal(today.toordinal() + n) for n in range(1, 40)]
     weekend = next(day for day in later if day.weekday() == 6)
     too_far = next(day for day in later if day.weekday() < 5 and day not in bookable_days(today))
-    assert "星期日" in why_not_bookable(weekend, today) and "不开门" in why_not_bookable(weekend, today)
+    assert "星期日" in why_not_bookable(weekend, today) and "大厅休息" in why_not_bookable(weekend, today)
     assert "太远" in why_not_bookable(too_far, today)
     assert "明天" in why_not_bookable(today, today)
     assert "已经过了" in why_not_bookable(date.fromordinal(today.toordinal() - 3), today)
