@@ -115,7 +115,8 @@ class ValidateAppointmentForm(DistrictValidation, ConfirmedForm):
         day = dates.parse_day(str(value or ""), date.today())
         if day not in bookable_days(date.today()):
             return refuse_day(self, "appointment_date", day, dispatcher, tracker)
-        return self.answered("appointment_date", day.isoformat(), tracker, appointment_time=None, refused_day=None)
+        return self.answered("appointment_date", day.isoformat(), tracker, appointment_time=None,
+                             **{REFUSED_DAY: None})
 
     def validate_appointment_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[str, Any]:

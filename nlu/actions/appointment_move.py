@@ -66,7 +66,7 @@ class ValidateAppointmentMoveForm(ChoosesAppointment):
         # A time said with the day ("改到后天下午三点") is kept for the next question.
         said = times_of_day.find_clock_time(str(value or ""))
         return self.answered("move_date", day.isoformat(), tracker, move_time=said.value if said else None,
-                             refused_day=None)
+                             **{REFUSED_DAY: None})
 
     def validate_move_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[str, Any]:
