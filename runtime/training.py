@@ -76,7 +76,7 @@ def train_if_changed(settings: Settings, force: bool = False) -> int:
         logger.info("model %s is current; not training", target.name)
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    logger.info("nlu/ changed: training %s (a few minutes on two cores)", target.name)
+    logger.info("nlu/ changed: training %s (one to two minutes on two cores)", target.name)
     result = subprocess.run(train_command(settings, target.name[: -len(".tar.gz")]),
                             cwd=REPO_ROOT, env=quiet_rasa_env())
     if result.returncode != 0 or not target.exists():

@@ -11,13 +11,15 @@ of one bundle (about 1.4 GB, most of it TensorFlow and its friends).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterator, List
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
@@ -67,6 +69,19 @@ def _pip_env() -> Dict[str, str]:
     return {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
+@contextlib.contextmanager
+def _only_builder(folder: Path) -> Iterator[None]:
+    """One fetch at a time per cache folder: two bundles built at once on one machine (a
+    person and the tests, say) would otherwise both write the request file and half-written
+    wheels into the same folder."""
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_wheels(python: Path, lock: Path, folder: Path, extra: List[str] = ()) -> List[Path]:
     """Wheels for every pin of `lock` (and `extra` requirement lines) built for `python`.
 
@@ -74,21 +89,22 @@ def ensure_wheels(python: Path, lock: Path, folder: Path, extra: List[str] = ())
     """
     folder.mkdir(parents=True, exist_ok=True)
     pins = read_pins(lock) + [read_pins_line(line) for line in extra]
-    have = _index(folder)
-    missing = [pin for pin in pins if (pin.name, pin.version) not in have]
-    if missing:
-        logger.info("fetching %d wheels for %s into %s", len(missing), python, folder)
-        request = folder / ".missing.txt"
-        request.write_text("".join(f"{pin.line}\n" for pin in missing), encoding="utf-8")
-        result = subprocess.run(
-            [str(python), "-m", "pip", "wheel", "--no-deps", "--quiet", "--no-cache-dir",
-             "--wheel-dir", str(folder), "-r", str(request)],
-            env=_pip_env(), capture_output=True, text=True)
-        request.unlink()
-        if result.returncode != 0:
-            tail = "\n".join(result.stderr.strip().splitlines()[-12:])
-            raise WheelhouseError(f"pip wheel failed for {python}:\n{tail}")
+    with _only_builder(folder):
         have = _index(folder)
+        missing = [pin for pin in pins if (pin.name, pin.version) not in have]
+        if missing:
+            logger.info("fetching %d wheels for %s into %s", len(missing), python, folder)
+            request = folder / ".missing.txt"
+            request.write_text("".join(f"{pin.line}\n" for pin in missing), encoding="utf-8")
+            result = subprocess.run(
+                [str(python), "-m", "pip", "wheel", "--no-deps", "--quiet", "--no-cache-dir",
+                 "--wheel-dir", str(folder), "-r", str(request)],
+                env=_pip_env(), capture_output=True, text=True)
+            request.unlink()
+            if result.returncode != 0:
+                tail = "\n".join(result.stderr.strip().splitlines()[-12:])
+                raise WheelhouseError(f"pip wheel failed for {python}:\n{tail}")
+            have = _index(folder)
     absent = [pin.line for pin in pins if (pin.name, pin.version) not in have]
     if absent:
         raise WheelhouseError(f"no wheel for {', '.join(absent)} in {folder}")

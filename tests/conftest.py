@@ -24,6 +24,36 @@ OUTPUT = REPO / "tests" / "output"
 collect_ignore = [] if importlib.util.find_spec("rasa") else ["nlu/components"]
 
 
+# Packages whose tests share one costly package- or session-wide set-up (a fleet of Rasa
+# servers behind nginx; one bundle and one install of it): under pytest-xdist each must stay
+# on one worker, or every worker would build its own.
+ONE_WORKER_PACKAGES = ("fleet", "install")
+
+
+def work_unit(nodeid: str) -> str:
+    """What `make test` hands to one pytest-xdist worker: a whole module, so a module's tests
+    keep their order and its module fixtures start once, or a whole package of
+    ONE_WORKER_PACKAGES."""
+    module = nodeid.split("::", 1)[0]
+    parts = module.split("/")
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in ONE_WORKER_PACKAGES:
+        return "/".join(parts[:2])
+    return module
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Schedules by work_unit. (xdist's own `--dist loadgroup` marks do not reach its scheduler
+    under pytest 9, which dropped the node attribute xdist 3.8 rewrites.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnitScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items) -> None:
     """A test that uses the whole stack needs the trained model: it counts as `services`
     whatever its file says, so `make test-fast` (-m "not services and not ui") never waits
