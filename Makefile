@@ -10,8 +10,9 @@ RASA := $(RASA_PY) -m nlu.rasa_main
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
-# Worker processes for `make test` (pytest-xdist): most of the suite waits on services, windows
-# and timeouts rather than the CPU, so three workers beat two on two cores (docs/benchmarks.md).
+# Worker processes for `make test` (pytest-xdist): much of the suite waits on services, windows
+# and timeouts rather than the CPU, so on two cores three workers take a third of the time one
+# does (docs/benchmarks.md, "The test suite").
 TEST_WORKERS ?= 3
 
 .PHONY: help setup train run services terminal test test-fast lint validate bench icons clean nlu-data \
@@ -39,7 +40,7 @@ terminal: train  ## the conversation in this terminal (services must be running)
 
 test: train  ## the whole test suite (starts its own services and Xvfb)
 	@$(RASA_PY) -m pytest --noconftest tests/nlu/components
-	@$(PY) -m pytest -n $(TEST_WORKERS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) --no-loadscope-reorder
 
 test-fast: setup  ## the tests that need no trained model and no window: registry, actions, controller, parsers
 	@$(PY) -m pytest -m "not services and not ui" --ignore=tests/nlu/components

@@ -28,6 +28,7 @@ collect_ignore = [] if importlib.util.find_spec("rasa") else ["nlu/components"]
 # servers behind nginx; one bundle and one install of it): under pytest-xdist each must stay
 # on one worker, or every worker would build its own.
 ONE_WORKER_PACKAGES = ("fleet", "install")
+LONG_UNITS = {f"tests/{package}" for package in ONE_WORKER_PACKAGES}
 
 
 def work_unit(nodeid: str) -> str:
@@ -61,6 +62,9 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "stack" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.services)
+    # The two longest work units first (`make test` keeps this order: --no-loadscope-reorder),
+    # so under xdist neither is left running alone at the end.
+    items.sort(key=lambda item: work_unit(item.nodeid) not in LONG_UNITS)
 
 
 @pytest.fixture(scope="session")
