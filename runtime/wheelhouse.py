@@ -26,6 +26,7 @@ from packaging.version import Version
 
 logger = logging.getLogger(__name__)
 
+LOCK_FILE = ".lock"  # in each cache folder: taken by the one builder fetching into it
 PIP_PIN = "pip==24.0"  # the pip every environment gets (as scripts/setup-venv.sh)
 PIN_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 
@@ -74,7 +75,7 @@ def _only_builder(folder: Path) -> Iterator[None]:
     """One fetch at a time per cache folder: two bundles built at once on one machine (a
     person and the tests, say) would otherwise both write the request file and half-written
     wheels into the same folder."""
-    with open(folder / ".lock", "w") as handle:
+    with open(folder / LOCK_FILE, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

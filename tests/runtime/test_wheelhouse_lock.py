@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from runtime.wheelhouse import _only_builder
+from runtime.wheelhouse import LOCK_FILE, _only_builder
 
 TRY_LOCK = """
 import fcntl, sys
@@ -20,7 +20,7 @@ with open(sys.argv[1], "w") as handle:
 
 
 def another_builder_gets_in(folder: Path) -> bool:
-    result = subprocess.run([sys.executable, "-c", TRY_LOCK, str(folder / ".lock")])
+    result = subprocess.run([sys.executable, "-c", TRY_LOCK, str(folder / LOCK_FILE)])
     return result.returncode == 0
 
 
