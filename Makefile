@@ -23,8 +23,7 @@ help:  ## list the commands
 
 setup:  ## Debian packages, .venv (Python 3.11) and .venv-rasa (Python 3.10) with their pinned packages
 	@sh scripts/system-packages.sh
-	@sh scripts/setup-venv.sh .venv 3.11 requirements/kiosk.txt
-	@sh scripts/setup-venv.sh .venv-rasa 3.10 requirements/rasa.txt
+	@sh scripts/setup-venvs.sh
 
 train: setup  ## train the Rasa model if nlu/ changed since the last training
 	@$(PY) main.py train
