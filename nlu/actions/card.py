@@ -8,6 +8,12 @@ card's number and name), keeps the outcome for that conversation in the vault, a
 then says /card_placed. `ActionUseCard` takes the outcome from the vault: a verified resident
 (the identity step ends, the errand goes on), or a plain sentence (an expired card, a card
 the portal does not accept) with the other ways in. Nothing of the card is stored or logged.
+
+While the identity step asks (the usual case: an errand, then the card), the identity form's
+own validation takes a verified card (`verified_card_events`), so that turn runs the form
+once and then the errand: no rejected form run, no separate card action, two fewer policy
+predictions (docs/benchmarks.md, "Where a turn's time goes"). A card that did not verify
+still goes the general way, the rule that runs `action_use_card` and then the form again.
 """
 
 from __future__ import annotations
@@ -26,15 +32,15 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_reply
 
+from common.kiosk_protocol import CARD_PLACED
 from common.masking import mask_id_number
 from common.menu import MENU_BUTTONS
 from config import get_settings
 from nlu.actions import practice
 from nlu.actions.device_routes import authorised, body, refused
-from nlu.actions.identity import WAY_BUTTONS
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import sentence_for
-from nlu.actions.resident import kiosk_id, verified_slots
+from nlu.actions.resident import WAY_BUTTONS, kiosk_id, verified_slots
 from nlu.actions.turns import portal_pool
 from nlu.actions.vault import vault
 from portal import deadline
@@ -43,6 +49,7 @@ from portal.errors import PortalError, PortalRefused
 logger = logging.getLogger(__name__)
 
 CARD = "card"  # the vault's entry for the outcome of the card placed in this conversation
+CARD_INTENT = CARD_PLACED.lstrip("/")
 EXPIRED = "您的身份证过期了，记得去派出所换新证。今天可以先输入身份证号码，用短信验证码核对，或者请工作人员核验。"
 NOT_ACCEPTED = "这张身份证没有核对成功。请您输入身份证号码，用短信验证码核对，或者请工作人员核验。"
 
@@ -94,8 +101,32 @@ def card_route() -> Blueprint:
     return routes
 
 
+def card_outcome(conversation: str) -> Dict[str, Any]:
+    """The outcome check_card kept for this conversation (none kept: not accepted)."""
+    kept = vault().get(conversation, CARD)
+    return json.loads(kept) if kept else {"verified": False, "reason": "not_accepted"}
+
+
+def _greeting_and_slots(dispatcher: CollectingDispatcher, outcome: Dict[str, Any]) -> List[Dict[str, Any]]:
+    slots = verified_slots(outcome["token"], outcome["expires_in"], outcome["masked_name"], CARD,
+                           outcome["masked_number"])
+    dispatcher.utter_message(text=f"{outcome['masked_name']}，您好。")
+    return [SlotSet(slot, value) for slot, value in slots.items()]
+
+
+def verified_card_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[str, Any]]]:
+    """For the identity form's validation: when this turn is /card_placed and the card
+    verified, the greeting and the verified resident's slots; otherwise None (the form then
+    goes on as it would without a card)."""
+    if (tracker.latest_message.get("intent") or {}).get("name") != CARD_INTENT:
+        return None
+    outcome = card_outcome(tracker.sender_id)
+    return _greeting_and_slots(dispatcher, outcome) if outcome.get("verified") else None
+
+
 class ActionUseCard(Action):
-    """/card_placed: the outcome of the card just checked, as the resident hears it."""
+    """/card_placed outside the identity step, or a card that did not verify: the outcome of
+    the card just checked, as the resident hears it."""
 
     waits = False  # the portal was asked when the card was read; only the vault is read here
 
@@ -104,16 +135,13 @@ class ActionUseCard(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[str, Any]]:
-        kept = vault().get(tracker.sender_id, CARD)
-        outcome = json.loads(kept) if kept else {"verified": False, "reason": "not_accepted"}
+        outcome = card_outcome(tracker.sender_id)
         in_form = bool(tracker.active_loop.get("name"))
         if not outcome.get("verified"):
             sentence = outcome.get("sentence") or (EXPIRED if outcome.get("reason") == "expired" else NOT_ACCEPTED)
             dispatcher.utter_message(text=sentence, buttons=[] if in_form else WAY_BUTTONS[1:])
             return []
-        slots = verified_slots(outcome["token"], outcome["expires_in"], outcome["masked_name"], CARD,
-                               outcome["masked_number"])
-        dispatcher.utter_message(text=f"{outcome['masked_name']}，您好。")
+        events = _greeting_and_slots(dispatcher, outcome)
         if not in_form:
             dispatcher.utter_message(text="请问您要办什么事？请点一下。", buttons=MENU_BUTTONS)
-        return [SlotSet(slot, value) for slot, value in slots.items()]
+        return events

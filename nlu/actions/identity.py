@@ -18,6 +18,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from common import idnumber, numbers
@@ -33,11 +34,16 @@ from common.kiosk_protocol import (
 )
 from common.masking import mask_id_number
 from nlu.actions import practice
+from nlu.actions.card import verified_card_events
 from nlu.actions.portal_access import portal
 from nlu.actions.portal_errors import CODE_SHAPE, sentence_for
 from nlu.actions.resident import (
+    SMS,
+    STAFF,
+    STAFF_BUTTON,
     STOP_LOCKED,
     STOP_UNAVAILABLE,
+    WAY_BUTTONS,
     identity_still_valid,
     kiosk_of,
     verified_slots,
@@ -46,7 +52,6 @@ from nlu.actions.vault import vault
 from portal.errors import PortalError, PortalRefused, PortalUnavailable
 from portal.transport import attempts_left
 
-SMS, STAFF = "sms", "staff"
 # How a resident says which way, when they do not tap: the staff words first ("没有手机").
 STAFF_WORDS = ("工作人员", "人工", "没有手机", "没手机", "不用手机", "找人", "当面")
 SMS_WORDS = ("短信", "验证码", "手机", "发码")
@@ -60,9 +65,8 @@ def way_said(text: str) -> str:
     if any(word in text for word in STAFF_WORDS):
         return STAFF
     return SMS if any(word in text for word in SMS_WORDS) else ""
-WAY_BUTTONS = [{"title": "收短信验证码", "payload": f'/inform{{"identity_way": "{SMS}"}}'},
-               {"title": "请工作人员核验", "payload": f'/inform{{"identity_way": "{STAFF}"}}'}]
-STAFF_BUTTON = WAY_BUTTONS[1]
+
+
 RESEND_BUTTON = {"title": "再发一次", "payload": "/resend_code"}
 ASK_CODE = "请输入6位验证码。验证码在短信里，已经发到您登记的手机上。"
 CLEARED = {"id_number": None, "identity_way": None, "sms_code": None, "staff_check": None, "staff_check_id": None}
@@ -71,6 +75,15 @@ CLEARED = {"id_number": None, "identity_way": None, "sms_code": None, "staff_che
 class ValidateIdentityForm(FormValidationAction):
     def name(self) -> str:
         return "validate_identity_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[str, Any]]:
+        # A verified card answers the whole step in this run: with requested_slot cleared
+        # the form ends here, and the errand follows in the same turn (nlu/actions/card.py).
+        card = verified_card_events(dispatcher, tracker)
+        if card is not None:
+            return card + [SlotSet(REQUESTED_SLOT, None)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[str]:

@@ -20,6 +20,11 @@ from common.kiosk_protocol import PRACTICE_PREFIX, SCREEN, directive
 from nlu.actions.portal_errors import sentence_for
 from portal.errors import PortalError, PortalRefused
 
+# The ways in without a card, and the buttons that choose them (the card needs no button).
+SMS, STAFF = "sms", "staff"
+WAY_BUTTONS = [{"title": "收短信验证码", "payload": f'/inform{{"identity_way": "{SMS}"}}'},
+               {"title": "请工作人员核验", "payload": f'/inform{{"identity_way": "{STAFF}"}}'}]
+STAFF_BUTTON = WAY_BUTTONS[1]
 STOP_LOCKED = "locked"
 STOP_UNAVAILABLE = "unavailable"
 # A token this close to expiry is not used: the errand would fail half-way.

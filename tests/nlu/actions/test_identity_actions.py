@@ -132,3 +132,29 @@ def test_a_code_not_received_gets_the_ways_on(resident, domain):
     slots = typed(resident, domain)
     events, messages = validate("sms_code", "我没收到短信", domain, slots=slots, sender=resident["sender"])
     assert slots_of(events)["sms_code"] is None and "再发一次" in said(messages)
+
+
+def test_a_card_placed_while_the_form_asks_ends_the_step_in_the_forms_own_run(domain):
+    """/card_placed during the identity step: a verified card is taken by the form's own
+    validation (greeting, verified slots, nothing more to ask), so the errand follows in the
+    same turn; a card that did not verify is left to the rule that says why."""
+    from nlu.actions.card import check_card
+    from portal.sandbox.cards import EXPIRED_CARD_RESIDENT, demo_card
+
+    for index, sender, verifies in ((0, "kiosk-card-1", True), (EXPIRED_CARD_RESIDENT, "kiosk-card-2", False)):
+        card = demo_card(index)
+        assert check_card(sender, card.id_number, card.name, card.valid_until)["verified"] is verifies
+        events, messages = run(ValidateIdentityForm(), tracker(text="/card_placed", intent="card_placed", form=FORM,
+                                                               requested="id_number", sender=sender), domain)
+        slots = slots_of(events)
+        if verifies:
+            assert slots["verified_by"] == "card" and slots["resident_token"] and slots["requested_slot"] is None
+            assert said(messages).endswith("您好。") and card.name not in said(messages)
+            assert card.id_number not in str(slots.values())
+        else:
+            assert not slots.get("resident_token") and messages == []
+    # Any other turn of the step is validated as before, whatever card was read earlier.
+    events, messages = run(ValidateIdentityForm(), tracker(text="x", form=FORM, requested="id_number",
+                                                           candidates={"id_number": "360702195003121225"},
+                                                           sender="kiosk-card-1"), domain)
+    assert slots_of(events)["id_number"] is None and "好像不对" in said(messages)
