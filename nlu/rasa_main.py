@@ -12,7 +12,9 @@ tests/nlu/components/test_rasa_main.py checks it.
 
 Everything else is exactly Rasa's CLI: `python -m nlu.rasa_main run --model …` is `rasa run`,
 with one guard: a turn that uttered nothing answers with a plain sentence (nlu/reply_guard.py);
-and JSON schemas are checked once rather than on every action call (nlu/schema_cache.py).
+and three shortcuts that give Rasa's own answers with less work: JSON schemas checked once
+rather than on every action call (nlu/schema_cache.py), rules narrowed by the last action
+(nlu/rule_index.py), event classes found by name and slots copied directly (nlu/tracker_building.py).
 Nothing here imports the kiosk's code or settings: the supervisor (Python 3.11) decides the
 arguments and the environment.
 """
@@ -138,6 +140,11 @@ def main() -> None:
 
         reply_guard.install()  # no turn answered with nothing (nlu/reply_guard.py)
         schema_cache.install()  # each JSON schema checked once, not on every turn (nlu/schema_cache.py)
+    if serving or arguments[:1] == ["test"]:  # predicting with a trained model, not training one
+        from nlu import rule_index, tracker_building
+
+        rule_index.install()  # only the rules that may apply are checked (nlu/rule_index.py)
+        tracker_building.install()  # event classes by name, slots copied directly (nlu/tracker_building.py)
     from rasa.__main__ import main as rasa_cli
 
     sys.argv = ["rasa", *arguments]

@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from common import understanding
+from nlu.components import tfidf_rows
 from nlu.components.pinyin_featurizer import syllables
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class LinearIntentClassifier(GraphComponent):
         self._resource = resource
         self.vectorizers, self.model = fitted if fitted else (self._new_vectorizers(), None)
         self._weights = self._dense_weights()
+        self._rows = self._row_readers()
 
     def _dense_weights(self) -> Optional[np.ndarray]:
         """The coefficients transposed once, in memory order, for a multinomial model (more than
@@ -161,8 +163,18 @@ class LinearIntentClassifier(GraphComponent):
         return inputs
 
     def _features(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        if self._rows is not None:  # sklearn's arithmetic, a row at a time (nlu/components/tfidf_rows.py)
+            return tfidf_rows.transform(self._rows, self._inputs(messages))
+        return self._sklearn_features(messages)
+
+    def _sklearn_features(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         return scipy.sparse.hstack([vectorizer.transform(column) for vectorizer, column
                                     in zip(self.vectorizers, self._inputs(messages), strict=True)]).tocsr()
+
+    def _row_readers(self) -> Optional[List[tfidf_rows.TfidfRows]]:
+        if self.model is None or not all(tfidf_rows.supported(v) for v in self.vectorizers):
+            return None
+        return [tfidf_rows.TfidfRows(vectorizer) for vectorizer in self.vectorizers]
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [message for message in training_data.intent_examples if message.get(INTENT) and message.get(TEXT)]
@@ -176,6 +188,7 @@ class LinearIntentClassifier(GraphComponent):
                                         random_state=int(self.config["random_seed"]))
         self.model.fit(features, [message.get(INTENT) for message in examples])
         self._weights = self._dense_weights()
+        self._rows = self._row_readers()
         with self._model_storage.write_to(self._resource) as folder:
             joblib.dump((self.vectorizers, self.model), folder / MODEL_FILE)
         return self._resource

@@ -91,3 +91,20 @@ def test_its_probabilities_are_sklearns_own(trained: LinearIntentClassifier, sto
         assert classifier._weights is not None  # more than two intents: the fast product is used
         features = classifier._features(sentences)
         assert np.allclose(classifier.probabilities(features), classifier.model.predict_proba(features), atol=1e-12)
+
+
+def test_its_features_are_sklearns_transform(trained: LinearIntentClassifier):
+    """Row by row (nlu/components/tfidf_rows.py), the same numbers as the vectorizers' own
+    transform: sentences it learnt, new ones, empty, unknown characters, placeholders."""
+    import numpy as np
+
+    texts = [text for texts in EXAMPLES.values() for text in texts] + [
+        "", "今天天气怎么样", "ABC abc 123", "样劳今样劳今样劳今", "明天上午去章贡区办老年证", "医保 医保 医保"]
+    sentences = [message(text) for text in texts]
+    assert trained._rows is not None
+    ours, theirs = trained._features(sentences), trained._sklearn_features(sentences)
+    assert ours.shape == theirs.shape and ours.nnz == theirs.nnz > 0
+    assert np.array_equal((ours != 0).toarray(), (theirs != 0).toarray())
+    assert abs(ours - theirs).max() <= 1e-12
+    for text, row in zip(texts, trained.model.predict_proba(theirs), strict=True):
+        assert ranking(trained, text) == pytest.approx(dict(zip(trained.model.classes_, row, strict=True)))
