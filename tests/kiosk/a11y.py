@@ -156,11 +156,12 @@ def rendered_contrast(image: Image.Image, widget) -> float:
         width, height = min(tw, width), min(th, height)
     top = image.height - (y + height)
     box = (int(x), int(max(top, 0)), int(x + width), int(min(image.height, top + height)))
-    pixels = list(image.crop(box).convert("RGB").getdata())
-    if not pixels:
+    crop = image.crop(box).convert("RGB")
+    colours = crop.getcolors(max(1, crop.width * crop.height))  # (count, colour) for each colour there
+    if not colours:
         return 21.0
-    background = max(set(pixels), key=pixels.count)
-    return max(contrast(p, background) for p in set(pixels))
+    background = max(colours, key=lambda counted: counted[0])[1]
+    return max(contrast(colour, background) for _count, colour in colours)
 
 
 def check_contrast(root, screenshot: Path) -> List[str]:
