@@ -102,11 +102,14 @@ def main() -> int:
             "passes its turns to two conversation gates (key and conversation checked) and on to Rasa; "
             "PostgreSQL tracker store (masked, expiring, password), Redis locks (password), two action "
             "servers, the portal sandbox; all on this one machine.\n\n" + table +
-            "\nA Rasa instance works one turn at a time on about one core (one TensorFlow thread each, "
-            "`fleet.rasa_threads`): on this two-core machine two instances double the errands per second "
-            "and four add little more, because the cores are then full. A city sizes by the figure per "
-            "instance and core, and spreads instances over machines. The killed row: nginx moved the dead "
-            "instance's turns to the other, the supervisor restarted it, and no errand failed or was lost.")
+            "\nA Rasa instance works one turn at a time on about one core (no TensorFlow is loaded; "
+            "`fleet.rasa_threads` caps the numeric libraries' threads). On this two-core machine nginx, the "
+            "gates, PostgreSQL, Redis, the action servers, the sandbox and the simulated kiosks share the "
+            "same two cores, so more instances help only until the cores are full. Rows on this shared "
+            "virtual machine vary by about a quarter between runs: compare rows of one run. A city sizes by "
+            "the figure per instance and core, and spreads instances over machines. The killed row: nginx "
+            "moved the dead instance's turns to the other, the supervisor restarted it, and no errand failed "
+            "or was lost.")
     replace_section("City fleet under load", body)
     return 0
 
