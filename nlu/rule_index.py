@@ -17,7 +17,7 @@ the order Rasa checks them, so the keys found are the same set, built in the sam
 
 Installed by nlu/rasa_main.py for `rasa run` and `rasa test`; training, which builds the
 lookup and checks rules for contradictions while doing so, is left to Rasa's own method.
-tests/nlu/components/test_rule_index.py compares both on the trained model's rules.
+tests/nlu/components/test_rasa_shortcuts.py compares both on the trained model's rules.
 """
 
 from __future__ import annotations

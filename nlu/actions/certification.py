@@ -122,6 +122,7 @@ class ActionCertificationStatus(ResidentAction):
     """Runs once the resident is verified: the status, or straight on with the way chosen."""
 
     for_proxy = True  # a relative may see where an elder's stands (代办); only the elder certifies
+    may_remind = False  # it is the certification itself
 
     def name(self) -> str:
         return "action_certification_status"

@@ -11,8 +11,9 @@ the conversation keeps it masked, the vault the full number for the one call).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from datetime import date
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -39,6 +40,7 @@ from nlu.actions.portal_access import portal
 from nlu.actions.resident import ResidentAction, kiosk_of
 from nlu.actions.vault import vault
 from portal.errors import PortalError
+from portal.models import Certification
 
 logger = logging.getLogger(__name__)
 
@@ -62,15 +64,21 @@ def _finished_errand(messages: List[Dict[str, Any]]) -> str:
     return ""
 
 
-def after_errand(dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
+def certification_of(tracker: Tracker, token: str) -> Certification:
+    return portal().pension_certification(token, kiosk_of(tracker))
+
+
+def after_errand(dispatcher: CollectingDispatcher, tracker: Tracker, token: str,
+                 asked: Optional[Future] = None) -> List[Dict[str, Any]]:
     """One sentence offering to certify now, when the errand just finished and the resident's
     certification is due soon; said instead of the closing 您还想办别的事吗, once a visit. Quiet when
-    the portal cannot say: the errand's own answer is what matters."""
+    the portal cannot say: the errand's own answer is what matters. `asked`: certification_of,
+    already asked while the errand ran (ResidentAction)."""
     errand = _finished_errand(dispatcher.messages)
     if errand in ("", CERTIFICATION.id, CERTIFICATION_REMINDER.id) or tracker.get_slot("certification_reminded"):
         return []
     try:
-        certification = portal().pension_certification(token, kiosk_of(tracker))
+        certification = asked.result() if asked is not None else certification_of(tracker, token)
     except PortalError as error:
         logger.info("no certification reminder: %s", type(error).__name__)
         return []
@@ -140,6 +148,8 @@ class ActionAskReminderTo(Action):
 
 
 class ActionSetCertificationReminder(ResidentAction):
+    may_remind = False  # it is the reminder itself
+
     def name(self) -> str:
         return "action_set_certification_reminder"
 

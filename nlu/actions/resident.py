@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from abc import ABCMeta, abstractmethod
-from typing import Any, Dict, List
+from concurrent.futures import Future
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -18,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from common.kiosk_protocol import PRACTICE_PREFIX, SCREEN, directive
 from nlu.actions.portal_errors import sentence_for
+from nlu.actions.turns import alongside
 from portal.errors import PortalError, PortalRefused
 
 # The ways in without a card, and the buttons that choose them (the card needs no button).
@@ -56,6 +58,16 @@ def verified_slots(token: str, expires_in: float, masked_name: str, way: str,
             "person_name": masked_name, "id_number": masked_number, "verified_by": way, "identity_stop": None}
 
 
+def _told_first(told: Optional[Future], said: CollectingDispatcher, dispatcher: CollectingDispatcher,
+                first: int) -> List[Dict[str, Any]]:
+    """The relatives' log, once fetched: its sentence goes before the errand's own."""
+    if told is None:
+        return []
+    events = told.result()
+    dispatcher.messages[first:first] = said.messages
+    return events
+
+
 class ResidentAction(Action, metaclass=ABCMeta):
     """An errand that needs a verified resident. When identity failed (the identity step
     already said why) it just shows the home tiles again; portal errors become a sentence.
@@ -68,6 +80,7 @@ class ResidentAction(Action, metaclass=ABCMeta):
 
     for_proxy = False  # runs for the elder a relative acts for
     starts_proxy = False  # the errand that chooses the elder (keeps the proxy it sets)
+    may_remind = True  # may end with the certification reminder (its due date is asked alongside)
 
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> List[Dict[str, Any]]:
@@ -83,12 +96,21 @@ class ResidentAction(Action, metaclass=ABCMeta):
 
         if self.for_proxy and family_proxy.acting(tracker):
             return family_proxy.run_for(self, dispatcher, tracker)
-        before = [] if self.starts_proxy else family_proxy.before_own_errand(dispatcher, tracker, token)
+        from nlu.actions import certification_reminder  # it builds on this module
+
+        # The relatives' log and the certification's due date are asked for while the errand
+        # asks for its own answer (each call takes a few milliseconds; one after the other they
+        # were a third of the card turn). What is said keeps its order: the log first.
+        told_said = CollectingDispatcher()
+        told = None if self.starts_proxy else alongside(family_proxy.before_own_errand, told_said, tracker, token)
+        due = alongside(certification_reminder.certification_of, tracker, token) \
+            if self.may_remind and not tracker.get_slot("certification_reminded") else None
+        first = len(dispatcher.messages)
         try:
-            events = before + self.answer(dispatcher, tracker, token)
+            answered = self.answer(dispatcher, tracker, token)
         except PortalError as error:
+            before = _told_first(told, told_said, dispatcher, first)
             dispatcher.utter_message(text=sentence_for(error))
             return before + ([SlotSet("resident_token", None)] if isinstance(error, PortalRefused) else [])
-        from nlu.actions.certification_reminder import after_errand  # it builds on this module
-
-        return events + after_errand(dispatcher, tracker, token)  # "certify now?" when due soon
+        events = _told_first(told, told_said, dispatcher, first) + answered
+        return events + certification_reminder.after_errand(dispatcher, tracker, token, due)  # "certify now?"

@@ -21,9 +21,9 @@ import asyncio
 import contextvars
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional, TypeVar
 
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection
@@ -31,6 +31,8 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from common.errands import HELP_PAYLOAD
 from config import get_settings
 from portal import deadline
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,20 @@ def portal_pool() -> ThreadPoolExecutor:
     """The bounded pool every portal call runs in (a hanging portal ties up no more)."""
     return ThreadPoolExecutor(max_workers=get_settings().dialogue.max_concurrent_calls,
                               thread_name_prefix="action")
+
+
+@lru_cache(maxsize=1)
+def _side_pool() -> ThreadPoolExecutor:
+    """For the portal calls one action makes side by side. Not portal_pool: the action waiting
+    for them holds one of its workers, and a full pool would keep them queued behind it."""
+    return ThreadPoolExecutor(max_workers=get_settings().dialogue.max_concurrent_calls,
+                              thread_name_prefix="alongside")
+
+
+def alongside(function: Callable[..., T], *arguments: Any) -> Future[T]:
+    """function(*arguments) on another thread, in a copy of this turn's context (its portal
+    budget, a lesson's practice mark), while the caller goes on."""
+    return _side_pool().submit(contextvars.copy_context().run, function, *arguments)
 
 
 def seconds_left(call: Dict[str, Any], budget: float, now: Optional[float] = None) -> float:

@@ -116,7 +116,7 @@ def test_slots_are_copied_as_copy_copies_them():
         def __getstate__(self):
             return {"name": "from getstate", "value": None}
 
-    pickled = Pickled("x", mappings=[])
+    pickled = Pickled("x", mappings=[{"type": "custom"}])
     assert not tracker_building._plain(Pickled) and tracker_building._plain(type(domain.slots[0]))
     assert tracker_building.copy_slot(pickled).__dict__ == copy.copy(pickled).__dict__ == Pickled.__getstate__(pickled)
     original = Slot.__dict__.get("__copy__")
