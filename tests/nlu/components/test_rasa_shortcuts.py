@@ -2,7 +2,8 @@
 keys, in the same order, for conversations made of the trained model's own rules (each rule's
 steps, shortened, with a different last action, after other steps); nlu/tracker_building.py
 the same event classes and the same slot copies; nlu/schema_cache.py's quick check the same
-verdict as jsonschema on good and bad action answers."""
+verdict as jsonschema on good and bad action answers; nlu/components/tfidf_rows.py the same
+features as sklearn's transform on every sentence of the NLU data."""
 
 from __future__ import annotations
 
