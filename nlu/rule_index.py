@@ -32,29 +32,22 @@ _ORIGINAL: Callable[[RulePolicy, Dict[str, str], List[Dict[str, Any]]], Set[str]
 
 
 class RuleIndex:
-    """One lookup's rule keys in Rasa's checking order, grouped by the action their last
-    state names."""
+    """One lookup's rule keys in Rasa's checking order, each with the action its last state
+    names; the keys that may apply after an action are picked out once per action."""
 
     def __init__(self, lookup: Dict[str, str]) -> None:
         self.lookup = lookup
         self.size = len(lookup)
-        ordered = list(set(lookup.keys()))  # exactly the order Rasa's own method iterates
-        self._groups: Dict[str, List[str]] = {}
-        self._unnamed: List[str] = []
-        self._position = {key: index for index, key in enumerate(ordered)}
-        for key in ordered:
-            name = last_action_named(RulePolicy._rule_key_to_state(key))
-            (self._groups.setdefault(name, []) if name else self._unnamed).append(key)
-        self._merged: Dict[Optional[str], List[str]] = {}
+        # set(lookup.keys()) is exactly the order Rasa's own method iterates.
+        self._named = [(key, last_action_named(RulePolicy._rule_key_to_state(key))) for key in set(lookup.keys())]
+        self._after: Dict[Optional[str], List[str]] = {}
 
     def candidates(self, action: Optional[str]) -> List[str]:
-        """The rules that may apply after `action`, in Rasa's order."""
-        merged = self._merged.get(action)
-        if merged is None:
-            merged = sorted(self._groups.get(action, []) + self._unnamed, key=self._position.__getitem__) \
-                if action else list(self._unnamed)
-            self._merged[action] = merged
-        return merged
+        """The rules that may apply after `action` (its own and those naming none), in Rasa's order."""
+        picked = self._after.get(action)
+        if picked is None:
+            picked = self._after[action] = [key for key, name in self._named if name in (None, action)]
+        return picked
 
 
 def last_action_named(rule_states: List[Dict[str, Any]]) -> Optional[str]:

@@ -118,6 +118,11 @@ def certified(dispatcher: CollectingDispatcher, certification: Certification, le
             SlotSet("certification_reminded", True)]
 
 
+def certification_of(tracker: Tracker, token: str) -> Certification:
+    """The resident's certification as the portal has it, asked from this kiosk."""
+    return portal().pension_certification(token, kiosk_of(tracker))
+
+
 class ActionCertificationStatus(ResidentAction):
     """Runs once the resident is verified: the status, or straight on with the way chosen."""
 
@@ -131,7 +136,7 @@ class ActionCertificationStatus(ResidentAction):
         from nlu.actions.family_proxy import acting, elder_name  # it builds on the resident actions
 
         way = way_said(tracker)
-        certification = portal().pension_certification(token, kiosk_of(tracker))
+        certification = certification_of(tracker, token)
         if acting(tracker):
             return self._for_relative(dispatcher, elder_name(tracker), certification)
         events: List[Dict[str, Any]] = [SlotSet("certification_way", None), SlotSet("certification_reminded", True)]

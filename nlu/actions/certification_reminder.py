@@ -34,13 +34,12 @@ from common.kiosk_protocol import (
     directive,
 )
 from common.masking import mask_phone
-from nlu.actions.certification import when
+from nlu.actions.certification import certification_of, when
 from nlu.actions.forms import KeypadPhoneForm
 from nlu.actions.portal_access import portal
 from nlu.actions.resident import ResidentAction, kiosk_of
 from nlu.actions.vault import vault
 from portal.errors import PortalError
-from portal.models import Certification
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +61,6 @@ def _finished_errand(messages: List[Dict[str, Any]]) -> str:
         if finished:
             return str(finished)
     return ""
-
-
-def certification_of(tracker: Tracker, token: str) -> Certification:
-    return portal().pension_certification(token, kiosk_of(tracker))
 
 
 def after_errand(dispatcher: CollectingDispatcher, tracker: Tracker, token: str,

@@ -96,14 +96,14 @@ class ResidentAction(Action, metaclass=ABCMeta):
 
         if self.for_proxy and family_proxy.acting(tracker):
             return family_proxy.run_for(self, dispatcher, tracker)
-        from nlu.actions import certification_reminder  # it builds on this module
+        from nlu.actions import certification, certification_reminder  # they build on this module
 
         # The relatives' log and the certification's due date are asked for while the errand
         # asks for its own answer (each call takes a few milliseconds; one after the other they
         # were a third of the card turn). What is said keeps its order: the log first.
         told_said = CollectingDispatcher()
         told = None if self.starts_proxy else alongside(family_proxy.before_own_errand, told_said, tracker, token)
-        due = alongside(certification_reminder.certification_of, tracker, token) \
+        due = alongside(certification.certification_of, tracker, token) \
             if self.may_remind and not tracker.get_slot("certification_reminded") else None
         first = len(dispatcher.messages)
         try:

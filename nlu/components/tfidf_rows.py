@@ -55,18 +55,18 @@ class TfidfRows:
 
 def transform(rows: Sequence[TfidfRows], columns: Sequence[Iterable[Any]]) -> scipy.sparse.csr_matrix:
     """`hstack([vectorizer.transform(column) ...]).tocsr()` for the documents of each column."""
-    per_document = list(zip(*columns, strict=True))
+    offsets = np.cumsum([0] + [r.width for r in rows])
     indices: List[np.ndarray] = []
     data: List[np.ndarray] = []
-    indptr = [0]
-    offsets = np.cumsum([0] + [r.width for r in rows])
-    for documents in per_document:
-        for offset, reader, document in zip(offsets, rows, documents, strict=False):
+    indptr, stored = [0], 0
+    for documents in zip(*columns, strict=True):
+        for offset, reader, document in zip(offsets[:-1], rows, documents, strict=True):
             found, values = reader.row(document)
             indices.append(found + offset)
             data.append(values)
-        indptr.append(indptr[-1] + sum(len(a) for a in indices[-len(rows):]))
-    shape = (len(per_document), int(offsets[-1]))
+            stored += len(found)
+        indptr.append(stored)
+    shape = (len(indptr) - 1, int(offsets[-1]))
     if not indices:
         return scipy.sparse.csr_matrix(shape, dtype=np.float64)
     return scipy.sparse.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(np.int32), indptr),
