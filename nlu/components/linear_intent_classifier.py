@@ -105,8 +105,8 @@ def words(message: Message) -> List[str]:
 class LinearIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"char_ngrams": 3, "sound_ngrams": 2, "C": 100.0, "ranking_length": 10, "random_seed": 20261124,
-                "mask_details": True}
+        return {"char_ngrams": 3, "sound_ngrams": 2, "C": 100.0, "tol": 1e-4, "ranking_length": 10,
+                "random_seed": 20261124, "mask_details": True}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  fitted: Optional[Tuple[List[TfidfVectorizer], LogisticRegression]] = None) -> None:
@@ -185,6 +185,7 @@ class LinearIntentClassifier(GraphComponent):
                                         in zip(self.vectorizers, self._inputs(examples, TRAINING_DAY), strict=True)]
                                        ).tocsr()
         self.model = LogisticRegression(C=float(self.config["C"]), class_weight="balanced", max_iter=5000,
+                                        tol=float(self.config["tol"]),
                                         random_state=int(self.config["random_seed"]))
         self.model.fit(features, [message.get(INTENT) for message in examples])
         self._weights = self._dense_weights()
