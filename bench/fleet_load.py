@@ -71,6 +71,7 @@ class LoadResult:
                 "turns": len(self.turn_seconds), "errors": len(self.errors), "asked_again": self.asked_again,
                 "p50_ms": self.percentile(0.50) * 1000, "p95_ms": self.percentile(0.95) * 1000,
                 "p99_ms": self.percentile(0.99) * 1000,
+                "slowest_ms": max(self.turn_seconds, default=float("nan")) * 1000,
                 "mean_ms": statistics.fmean(self.turn_seconds) * 1000 if self.turn_seconds else float("nan")}
 
 

@@ -166,7 +166,9 @@ class FleetSettings(Frozen):
     conversation_expiry_minutes: float = Field(30, gt=0)
     # How often each Rasa instance looks for expired conversations (on a save).
     expiry_check_seconds: float = Field(60, gt=0)
-    lock_lifetime_seconds: int = Field(15, ge=2, le=120)
+    # A turn's lock ticket lives this long unless renewed (its turn renews it while it runs):
+    # how long a killed instance can hold up its conversations (nlu/stores/lock_store.py).
+    lock_lifetime_seconds: int = Field(5, ge=2, le=120)
     # Rasa keeps several TensorFlow models in memory; more threads than cores only contend.
     rasa_threads: int = Field(1, ge=1, le=8)
 
