@@ -3,8 +3,8 @@
     nlu/domain/errands.yml               the `errand` slot, every form, the free-text slots
     nlu/data/rules/errands.yml           how each errand starts (identity first where needed)
                                          and what runs once its form is done
-    nlu/data/rules/form_interruptions.yml  cancel / help / repeat / back / slower / louder /
-                                         bigger text in the middle of any form
+    nlu/data/rules/form_interruptions.yml  cancel / goodbye / help / repeat / back / slower /
+                                         louder / bigger text in the middle of any form
 
 They are generated so that adding an errand is one registry entry, not six hand-kept lists
 that drift apart. Run after changing the registry: `make nlu-data` (or this file directly);
@@ -108,9 +108,12 @@ def errand_rules() -> Dict[str, Any]:
 def interruption_rules() -> Dict[str, Any]:
     rules = []
     for form in (form.name for form in errands.forms()):
-        rules.append({"rule": f"cancel {form}", "condition": [{"active_loop": form}],
-                      "steps": [{"intent": "cancel"}, {"action": "action_deactivate_loop"}, {"active_loop": None},
-                                {"slot_was_set": [{"requested_slot": None}]}, {"action": "utter_cancelled"}]})
+        # Cancel, or goodbye (which ends the visit): the form stops first, so that it does not ask
+        # its question again after the answer ("您慢走" and then "请输入您的身份证号码").
+        for intent, answer in (("cancel", "utter_cancelled"), ("goodbye", "utter_goodbye")):
+            rules.append({"rule": f"{intent} {form}", "condition": [{"active_loop": form}],
+                          "steps": [{"intent": intent}, {"action": "action_deactivate_loop"}, {"active_loop": None},
+                                    {"slot_was_set": [{"requested_slot": None}]}, {"action": answer}]})
         for intent, answer in errands.RESUMING.items():
             rules.append({"rule": f"{intent} during {form}, then carry on", "condition": [{"active_loop": form}],
                           "steps": [{"intent": intent}, {"action": answer}, *_run_form(form)]})
