@@ -110,6 +110,27 @@ def csp_violations(browser) -> list:
     return [entry["message"] for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
 
 
+def page_replaced(element: Any) -> Callable[[Any], bool]:
+    """A wait condition: `element`'s page has been replaced (a form was posted and the answer
+    came back). Selenium's `staleness_of` knows only StaleElementReferenceException; while the
+    old page is being torn down chromedriver may instead answer "Node with given id does not
+    belong to the document", which says the same thing."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def replaced(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error.msg):
+                return True
+            raise
+        return False
+
+    return replaced
+
+
 def log_in(browser, console_url: str, username: str, password: str = PASSWORD, expect: str = "/help") -> None:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By

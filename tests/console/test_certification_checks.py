@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from common.kiosk_protocol import staff_task
 from common.masking import mask_id_number
 from portal.sandbox.server import database_path
-from tests.console.conftest import log_in, logged_in
+from tests.console.conftest import log_in, logged_in, page_replaced
 from tests.console.test_help_desk import kiosk_link
 from tests.portal.conftest import Raw
 
@@ -79,7 +79,7 @@ def test_only_staff_certify_in_person_and_the_portal_records_who(stack, console_
         (By.CSS_SELECTOR, ".certification-check a")))
     link_to_check.click()
     # The help page has a .certification-check section too: look only once it has been replaced.
-    WebDriverWait(staff, 20).until(seen.staleness_of(link_to_check))
+    WebDriverWait(staff, 20).until(page_replaced(link_to_check))
     section = WebDriverWait(staff, 20).until(
         seen.presence_of_element_located((By.CSS_SELECTOR, ".certification-check")))
     assert mask_id_number(number) in section.text and number not in staff.page_source

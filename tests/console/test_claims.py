@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from console.help_desk import HelpDesk
 from console.store import Store
-from tests.console.conftest import csp_violations, log_in, logged_in
+from tests.console.conftest import csp_violations, log_in, logged_in, page_replaced
 from tests.console.test_help_desk import kiosk_link
 
 WORDS = "居民：我家门口那棵杨梅树倒了"
@@ -84,7 +84,7 @@ def test_only_the_claimer_types_or_closes_and_staff_take_over(stack, console_url
     typed = xiaoli.find_element(By.NAME, "text")
     typed.send_keys("路灯坏了")
     xiaoli.find_element(By.XPATH, "//button[text()='发到自助机']").click()
-    WebDriverWait(xiaoli, 20).until(seen.staleness_of(typed))  # the form was sent and the page came back
+    WebDriverWait(xiaoli, 20).until(page_replaced(typed))  # the form was sent and the page came back
     WebDriverWait(xiaoli, 20).until(seen.presence_of_element_located((By.NAME, "text")))
     link.exchange_once()
     assert {"type": "volunteer_text", "text": "路灯坏了"} in events

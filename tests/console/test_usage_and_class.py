@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.console.conftest import PASSWORD, csp_violations, log_in
+from tests.console.conftest import PASSWORD, csp_violations, log_in, page_replaced
 from tests.console.test_help_desk import kiosk_link
 
 
@@ -59,6 +59,6 @@ def test_class_view_shows_who_is_stuck_and_staff_can_start_a_lesson(stack, conso
     Select(browser.find_element(By.NAME, "lesson_id")).select_by_visible_text("向12345反映问题")
     start = browser.find_element(By.XPATH, "//button[text()='开始']")
     start.click()
-    WebDriverWait(browser, 20).until(seen.staleness_of(start))  # the form was posted and the page came back
+    WebDriverWait(browser, 20).until(page_replaced(start))  # the form was posted and the page came back
     link.exchange_once()
     assert {"type": "start_lesson", "lesson_id": "hotline"} in events
