@@ -19,6 +19,8 @@ LIFETIME = 1.0
 
 
 def free_port() -> int:
+    # tests/stack.py has one, but it imports the kiosk's settings (pydantic 2), which this
+    # environment (Rasa's pins, pydantic 1) cannot.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
