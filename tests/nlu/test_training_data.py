@@ -12,7 +12,6 @@ from config.settings import REPO_ROOT
 from runtime.services import rasa_command
 from runtime.training import quiet_rasa_env
 
-
 # Rasa only warns, and exits 0, when a story or rule names an intent, action, form, utterance or
 # slot the domain lacks; training would then fail, or the kiosk would say nothing at that step.
 UNDEFINED = re.compile(r"is not listed in|is not a valid utterance action|is not present in the domain")
