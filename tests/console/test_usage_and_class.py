@@ -6,6 +6,7 @@ import csv
 import io
 
 import requests
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -27,7 +28,12 @@ def test_usage_page_shows_charts_and_exports_csv(stack, console_url, browser, tm
     browser.get(f"{console_url}/usage")
     # The charts are SVG images of their own (inline SVG would need inline styles the CSP forbids).
     drawn = "return Array.from(document.querySelectorAll('figure.chart img')).filter(i => i.naturalWidth > 0).length"
-    WebDriverWait(browser, 60).until(lambda driver: driver.execute_script(drawn) == 2)
+    try:
+        WebDriverWait(browser, 60).until(lambda driver: driver.execute_script(drawn) == 2)
+    except TimeoutException:  # seen once in CI: say which image and what the browser logged
+        images = browser.execute_script("return Array.from(document.querySelectorAll('figure.chart img'))"
+                                        ".map(i => [i.src, i.complete, i.naturalWidth])")
+        raise AssertionError(f"charts not drawn: {images}; browser log: {browser.get_log('browser')}") from None
     assert "向12345反映问题：输手机号" in browser.page_source  # names, not identifiers (issue 18)
     assert "求助（办完就删，只留次数）" in browser.page_source  # only counts remain of help requests
     browser.save_screenshot(str(output_dir / "usage.png"))
